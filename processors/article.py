@@ -1,0 +1,79 @@
+"""The canonical Article every input format is parsed into."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Publication states, normalised across ninjs (usable/withheld/canceled),
+# NewsML-G2 (stat:usable ...) and dpa digitalwires.
+PUB_STATUSES = ("usable", "withheld", "canceled")
+
+
+class RejectedInput(ValueError):
+    """Input that cannot become an Article; ``reason`` is a short stable code.
+
+    The code goes into dead-letter headers and the ``reason`` label of the
+    rejection metric, so it must come from a small fixed set.
+    """
+
+    REASONS = (
+        "not_json",
+        "invalid_encoding",
+        "unknown_format",
+        "missing_id",
+        "invalid_field",
+        "empty_body",
+        "too_large",
+        "unreadable_file",
+    )
+
+    def __init__(self, reason: str, message: str) -> None:
+        if reason not in self.REASONS:
+            raise ValueError(f"unknown rejection reason {reason!r}")
+        super().__init__(message)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One version of one wire story, whatever format it arrived in.
+
+    ``id`` is the provider's story id (ninjs ``uri``, dpa ``urn``, NewsML-G2
+    ``guid``) and the Kafka key throughout the pipeline; ``version`` is an integer
+    so versions compare numerically even where the format carries a string.
+    """
+
+    id: str
+    version: int
+    source_format: str
+    headline: str
+    body: str
+    provider: str | None = None
+    language: str | None = None  # as declared by the source, if it says
+    pub_status: str = "usable"
+    signals: tuple[str, ...] = ()
+    version_created: str | None = None  # ISO 8601 as given by the source
+    first_created: str | None = None
+    embargoed_until: str | None = None
+    byline: str | None = None
+    dateline: str | None = None
+    urgency: int | None = None
+    ednotes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["signals"] = list(self.signals)
+        data["ednotes"] = list(self.ednotes)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        values = dict(data)
+        values["signals"] = tuple(values.get("signals") or ())
+        values["ednotes"] = tuple(values.get("ednotes") or ())
+        return cls(**values)
+
+    @property
+    def word_count(self) -> int:
+        return len(self.body.split())

@@ -1,0 +1,128 @@
+"""Batch enrichment: language id and entities for many articles at once.
+
+Runs inside worker processes (never on the event loop). Pipelines are loaded
+once per process and kept; ``configure`` is the process-pool initializer.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from processors.entities import entities_from_doc, nlp_text
+from processors.language import identify
+from processors.pipelines import PipelineInfo, choose_pipeline, load_pipeline, pipeline_version
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class EnrichConfig:
+    models: dict[str, list[str]]
+    languages: tuple[str, ...]
+    nlp_batch_size: int = 16
+
+
+@dataclass
+class _State:
+    config: EnrichConfig | None = None
+    pipelines: dict[str, tuple[Language | None, PipelineInfo]] = field(default_factory=dict)
+
+
+_STATE = _State()
+
+
+def configure(config: EnrichConfig, preload: bool = True) -> None:
+    """Set the process's configuration and (optionally) load every pipeline now."""
+    _STATE.config = config
+    _STATE.pipelines.clear()
+    if preload:
+        for language in config.models:
+            _pipeline_for(language)
+
+
+def _pipeline_for(language: str) -> tuple[Language | None, PipelineInfo]:
+    cached = _STATE.pipelines.get(language)
+    if cached is not None:
+        return cached
+    assert _STATE.config is not None, "configure() was not called in this process"
+    candidates = tuple(_STATE.config.models.get(language, []))
+    name = choose_pipeline(language, _STATE.config.models)
+    nlp: Language | None = None
+    version: str | None = None
+    if name is not None:
+        nlp = load_pipeline(name)
+        version = pipeline_version(nlp)
+    info = PipelineInfo(language=language, name=name, version=version, candidates=candidates)
+    _STATE.pipelines[language] = (nlp, info)
+    return nlp, info
+
+
+def installed_pipelines() -> list[dict[str, object]]:
+    """What this process chose per configured language (for model-info metrics)."""
+    assert _STATE.config is not None
+    return [_pipeline_for(lang)[1].to_dict() for lang in _STATE.config.models]
+
+
+def enrich_batch(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Enrich each article dict; one failing article yields an ``error`` entry, not a raise."""
+    assert _STATE.config is not None, "configure() was not called in this process"
+    config = _STATE.config
+    results: list[dict[str, Any]] = [{} for _ in articles]
+    by_language: dict[str | None, list[int]] = {}
+    for i, article in enumerate(articles):
+        try:
+            text = f"{article.get('headline', '')}\n{article.get('body', '')}"
+            guess = identify(text, article.get("language"), config.languages)
+            results[i]["language"] = guess.code
+            results[i]["language_detection"] = {
+                "detected": guess.detected, "confidence": guess.confidence,
+                "declared": guess.declared,
+            }
+            by_language.setdefault(guess.code, []).append(i)
+        except Exception as exc:  # one bad article must not sink the batch
+            results[i] = _error("language", exc)
+    for language, indices in by_language.items():
+        _entities_for(language, [articles[i] for i in indices], [results[i] for i in indices],
+                      config.nlp_batch_size)
+    return results
+
+
+def _entities_for(language: str | None, articles: list[dict[str, Any]],
+                  results: list[dict[str, Any]], batch_size: int) -> None:
+    nlp, info = (None, PipelineInfo(language or "und", None, None, ())) if language is None \
+        else _pipeline_for(language)
+    for result in results:
+        result["model"] = info.to_dict()
+        result["entities"] = []
+    if nlp is None:
+        return
+    texts = [nlp_text(a.get("headline", ""), a.get("body", "")) for a in articles]
+    started = time.perf_counter()
+    try:
+        docs = list(nlp.pipe([t for t, _ in texts], batch_size=batch_size))
+    except Exception:
+        # Find the poison article: run one by one so the rest of the batch survives.
+        docs = []
+        for (text, _), result in zip(texts, results, strict=True):
+            try:
+                docs.append(nlp(text))
+            except Exception as exc:
+                result.update(_error("ner", exc))
+                docs.append(None)
+    seconds = time.perf_counter() - started
+    for doc, (_, body_offset), result in zip(docs, texts, results, strict=True):
+        if doc is None:
+            continue
+        result["entities"] = [e.to_dict() for e in entities_from_doc(doc, body_offset)]
+        result["nlp_seconds"] = seconds / max(1, len(articles))
+
+
+def _error(stage: str, exc: BaseException) -> dict[str, Any]:
+    log.exception("enrichment failed at %s", stage)
+    return {"error": {"stage": stage, "class": type(exc).__name__, "message": str(exc)[:500]}}

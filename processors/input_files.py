@@ -1,0 +1,65 @@
+"""Turning files on disk into raw wire messages (what a feed would push to the raw topic)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from processors.article import RejectedInput
+from processors.formats import article_from_text, article_to_native_json, parse_raw
+
+CONTENT_TYPES = {".json": "application/json", ".jsonl": "application/json",
+                 ".xml": "application/xml", ".txt": "application/json"}
+
+
+@dataclass(frozen=True, slots=True)
+class RawItem:
+    """One message to produce. ``key`` is the story id when the payload parses locally."""
+
+    source: str  # file name, with ":line" for JSONL
+    payload: bytes
+    content_type: str
+    key: str | None
+    problem: str | None = None  # why it will be dead-lettered, if it will
+
+
+def _item(source: str, payload: bytes, content_type: str) -> RawItem:
+    try:
+        article = parse_raw(payload, content_type=content_type)
+    except RejectedInput as exc:
+        return RawItem(source, payload, content_type, None, f"{exc.reason}: {exc}")
+    return RawItem(source, payload, content_type, article.id)
+
+
+def items_from_file(path: Path) -> list[RawItem]:
+    """Read one file; raise RejectedInput('unreadable_file') when it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RejectedInput("unreadable_file", f"{path}: {exc.strerror or exc}") from exc
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise RejectedInput("unreadable_file", f"{path}: not UTF-8 text ({exc})") from exc
+        article = article_from_text(path.name, text)
+        return [RawItem(path.name, article_to_native_json(article), "application/json",
+                        article.id)]
+    if suffix == ".jsonl":
+        return [
+            _item(f"{path.name}:{lineno}", line.encode("utf-8"), "application/json")
+            for lineno, line in enumerate(data.decode("utf-8", "replace").splitlines(), 1)
+            if line.strip()
+        ]
+    if suffix == ".json":
+        # A JSON array of documents is a batch; anything else is one message as is.
+        try:
+            doc = json.loads(data)
+        except (ValueError, RecursionError):
+            doc = None
+        if isinstance(doc, list):
+            return [_item(f"{path.name}[{i}]", json.dumps(d, ensure_ascii=False).encode(),
+                          "application/json") for i, d in enumerate(doc)]
+    return [_item(path.name, data, CONTENT_TYPES.get(suffix, "application/octet-stream"))]

@@ -1,0 +1,61 @@
+"""Choosing and loading the spaCy pipeline for a language: the first installed one wins."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import warnings
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+log = logging.getLogger(__name__)
+
+# Components entity extraction needs; everything else is disabled at load time
+# so it costs nothing (tagger, parser, lemmatizer come back when events need them).
+NER_COMPONENTS = frozenset({"tok2vec", "ner", "entity_ruler", "sentencizer", "senter"})
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineInfo:
+    language: str
+    name: str | None  # None: nothing installed for this language
+    version: str | None
+    candidates: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"language": self.language, "name": self.name, "version": self.version}
+
+
+def is_installed(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def choose_pipeline(language: str, preferences: dict[str, list[str]]) -> str | None:
+    for name in preferences.get(language, []):
+        if is_installed(name):
+            return name
+    return None
+
+
+def load_pipeline(name: str, components: frozenset[str] = NER_COMPONENTS) -> Language:
+    import spacy
+
+    with warnings.catch_warnings():
+        # Older packaged pipelines (es 3.1) warn about the spaCy version; they still work.
+        warnings.simplefilter("ignore", UserWarning)
+        nlp = spacy.load(name)
+    disabled = [pipe for pipe in nlp.pipe_names if pipe not in components]
+    if disabled:
+        nlp.select_pipes(disable=disabled)
+    return nlp
+
+
+def pipeline_version(nlp: Language) -> str:
+    meta = nlp.meta
+    return f"{meta.get('lang', '')}_{meta.get('name', '')}-{meta.get('version', '')}"

@@ -1,0 +1,181 @@
+"""The ``wirestream`` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import signal
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from config.settings import Settings, load_settings
+from processors.article import RejectedInput
+from processors.input_files import RawItem, items_from_file
+
+cli = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Wire feeds in, enriched records out: Faust + Kafka + spaCy.")
+err = Console(stderr=True)
+out = Console()
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SystemExit as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+
+
+def _require_broker(settings: Settings) -> str:
+    if not settings.broker_url:
+        err.print("[red]error:[/red] no broker: set WIRESTREAM_BROKER_URL=host:port "
+                  "(`wirestream broker` starts an embedded one and prints its address)")
+        raise typer.Exit(2)
+    return settings.broker_url
+
+
+def _topic(settings: Settings, name: str) -> str:
+    names = settings.topic_names()
+    return names.get(name, name)
+
+
+def read_items(paths: list[Path]) -> tuple[list[RawItem], list[str]]:
+    """All messages from the files, and one error line per unreadable file."""
+    items: list[RawItem] = []
+    errors: list[str] = []
+    for path in paths:
+        try:
+            items.extend(items_from_file(path))
+        except RejectedInput as exc:
+            errors.append(str(exc))
+    return items, errors
+
+
+@cli.command()
+def broker(port: Annotated[int, typer.Option(help="TCP port on 127.0.0.1")] = 9092) -> None:
+    """Run the embedded Tansu broker in the foreground, with the topics created."""
+    from streams.broker import BrokerError, EmbeddedBroker
+    from streams.worker import prepare_topics
+
+    settings = _settings()
+    try:
+        with EmbeddedBroker(port=port) as embedded:
+            prepare_topics(settings, embedded.url)
+            out.print(f"embedded broker on [bold]{embedded.bootstrap}[/bold]; topics: "
+                      + ", ".join(settings.topic_names().values()))
+            out.print(f"export WIRESTREAM_BROKER_URL={embedded.bootstrap}   (Ctrl-C stops it)")
+            signal.sigwait({signal.SIGINT, signal.SIGTERM})
+    except BrokerError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+
+
+@cli.command()
+def worker() -> None:
+    """Run a Faust worker (starts an embedded broker when WIRESTREAM_BROKER_URL is unset)."""
+    from streams.worker import run_worker
+
+    raise typer.Exit(run_worker(_settings()))
+
+
+@cli.command()
+def produce(
+    files: Annotated[list[Path], typer.Argument(help=".json, .jsonl, .xml or .txt files")],
+    topic: Annotated[str, typer.Option(help="topic (default: the raw topic)")] = "raw",
+) -> None:
+    """Produce files to the raw topic (JSON, JSONL, ninjs, dpa; .txt becomes an article)."""
+    from streams.kafka_io import OutMessage
+    from streams.kafka_io import produce as produce_messages
+
+    settings = _settings()
+    url = _require_broker(settings)
+    items, errors = read_items(files)
+    for line in errors:
+        err.print(f"[red]error:[/red] {line}")
+    for item in items:
+        if item.problem:
+            err.print(f"[yellow]warning:[/yellow] {item.source} will be dead-lettered "
+                      f"({item.problem})")
+    messages = [OutMessage(item.key.encode() if item.key else None, item.payload,
+                           (("content-type", item.content_type.encode()),)) for item in items]
+    sent = asyncio.run(produce_messages(url, _topic(settings, topic), messages))
+    out.print(f"produced {sent} message(s) to {_topic(settings, topic)}")
+    if errors:
+        raise typer.Exit(1)
+
+
+@cli.command()
+def tail(
+    topic: Annotated[str, typer.Argument(help="raw, canonical, enriched, dlq or a topic name")],
+    max_messages: Annotated[int, typer.Option("--max", help="stop after N (0 = no limit)")] = 0,
+    idle: Annotated[float, typer.Option(help="stop after this many idle seconds (0 = never)")]
+    = 0.0,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON line per record")] = False,
+) -> None:
+    """Print the records of a topic from the beginning."""
+    from streams.kafka_io import consume
+    from streams.render import dead_letter_panel, print_record
+
+    settings = _settings()
+    url = _require_broker(settings)
+    name = _topic(settings, topic)
+
+    async def run() -> int:
+        count = 0
+        async for msg in consume(url, [name], idle_timeout_s=idle or None):
+            count += 1
+            if as_json:
+                try:
+                    value: object = json.loads(msg.value)
+                except ValueError:
+                    value = msg.value.decode("utf-8", "replace")
+                print(json.dumps({"key": (msg.key or b"").decode("utf-8", "replace"),
+                                  "headers": {k: v.decode("utf-8", "replace")
+                                              for k, v in msg.headers},
+                                  "value": value}, ensure_ascii=False), flush=True)
+            elif msg.header("wirestream.reason"):
+                out.print(dead_letter_panel(msg))
+            else:
+                try:
+                    print_record(out, json.loads(msg.value))
+                except (ValueError, KeyError, TypeError):
+                    out.print(msg.value.decode("utf-8", "replace")[:2000])
+            if max_messages and count >= max_messages:
+                break
+        return count
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run())
+
+
+@cli.command()
+def demo(
+    files: Annotated[list[Path] | None, typer.Argument(help="replay these instead")] = None,
+    follow: Annotated[bool, typer.Option(help="keep running until Ctrl-C")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print records as JSON lines")]
+    = False,
+    timeout: Annotated[float, typer.Option(help="seconds to wait for all records")] = 300.0,
+) -> None:
+    """Start a broker and a worker, replay sample stories, print the enriched records."""
+    from streams.demo import run_demo
+
+    raise typer.Exit(run_demo(_settings(), files or [], follow=follow, as_json=as_json,
+                              timeout_s=timeout))
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        cli()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""Producing to and collecting from a real broker in integration tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from config.settings import Settings
+from streams.kafka_io import InMessage, consume_with_ticks
+from streams.worker_process import WorkerProcess
+
+
+def settings_from(env: dict[str, str], broker_url: str) -> Settings:
+    saved = dict(os.environ)
+    os.environ.update(env)
+    os.environ["WIRESTREAM_BROKER_URL"] = broker_url.removeprefix("kafka://")
+    try:
+        return Settings()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@contextmanager
+def running_worker(broker_url: str, env: dict[str, str], log_dir: Path
+                   ) -> Iterator[WorkerProcess]:
+    worker = WorkerProcess(broker_url, log_dir / "worker.log", env)
+    try:
+        yield worker
+    finally:
+        worker.stop()
+
+
+async def collect(broker_url: str, topics: list[str], expected: int, worker: WorkerProcess,
+                  deadline_s: float = 240.0) -> list[InMessage]:
+    """Read until ``expected`` messages arrived; fails early if the worker died."""
+    got: list[InMessage] = []
+    async for msg in consume_with_ticks(broker_url, topics, deadline_s=deadline_s):
+        if msg is not None:
+            got.append(msg)
+            if len(got) >= expected:
+                break
+        if not worker.alive():
+            raise AssertionError(f"worker exited:\n{worker.log_tail()}")
+    return got
+
+
+def scrape(port: str | int) -> dict[str, float]:
+    """Prometheus text exposition as {'name{labels}': value} (histogram buckets left out)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as resp:
+        text = resp.read().decode()
+    samples: dict[str, float] = {}
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip() or "_bucket{" in line:
+            continue
+        name, _, value = line.rpartition(" ")
+        samples[name] = float(value)
+    return samples
+
+
+def record_of(msg: InMessage) -> dict[str, Any]:
+    return json.loads(msg.value)

@@ -68,6 +68,7 @@ class Settings(BaseSettings):
     consumer_group: str | None = None  # defaults to app_id (Faust's group id)
     topics: TopicSettings = Field(default_factory=TopicSettings)
     models: dict[str, list[str]] = Field(default_factory=_default_models)
+    news_names: bool = True  # the gazetteer EntityRuler in front of every pipeline's ner
     languages: list[str] = Field(default_factory=lambda: ["en", "de", "fr", "es", "it", "nl"])
     metrics_port: int = Field(default=6066, ge=0, le=65535)
     metrics_host: str = "127.0.0.1"

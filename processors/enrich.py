@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from processors.entities import entities_from_doc, nlp_text
 from processors.language import identify
+from processors.news_names import PIPE_NAME as NEWS_NAMES_PIPE
+from processors.news_names import add_news_names
 from processors.pipelines import PipelineInfo, choose_pipeline, load_pipeline, pipeline_version
 
 if TYPE_CHECKING:
@@ -26,6 +28,7 @@ class EnrichConfig:
     models: dict[str, list[str]]
     languages: tuple[str, ...]
     nlp_batch_size: int = 16
+    news_names: bool = True  # add the project's gazetteer ruler before ner
 
 
 @dataclass
@@ -55,10 +58,14 @@ def _pipeline_for(language: str) -> tuple[Language | None, PipelineInfo]:
     name = choose_pipeline(language, _STATE.config.models)
     nlp: Language | None = None
     version: str | None = None
+    layers: tuple[str, ...] = ()
     if name is not None:
         nlp = load_pipeline(name)
         version = pipeline_version(nlp)
-    info = PipelineInfo(language=language, name=name, version=version, candidates=candidates)
+        if _STATE.config.news_names and add_news_names(nlp):
+            layers = (NEWS_NAMES_PIPE,)
+    info = PipelineInfo(language=language, name=name, version=version, candidates=candidates,
+                        layers=layers)
     _STATE.pipelines[language] = (nlp, info)
     return nlp, info
 

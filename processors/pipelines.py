@@ -15,7 +15,8 @@ log = logging.getLogger(__name__)
 
 # Components entity extraction needs; everything else is disabled at load time
 # so it costs nothing (tagger, parser, lemmatizer come back when events need them).
-NER_COMPONENTS = frozenset({"tok2vec", "ner", "entity_ruler", "sentencizer", "senter"})
+NER_COMPONENTS = frozenset({"tok2vec", "ner", "entity_ruler", "sentencizer", "senter",
+                            "news_names"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,9 +25,11 @@ class PipelineInfo:
     name: str | None  # None: nothing installed for this language
     version: str | None
     candidates: tuple[str, ...]
+    layers: tuple[str, ...] = ()  # rule components the project adds, e.g. news_names
 
     def to_dict(self) -> dict[str, object]:
-        return {"language": self.language, "name": self.name, "version": self.version}
+        return {"language": self.language, "name": self.name, "version": self.version,
+                "layers": list(self.layers)}
 
 
 def is_installed(name: str) -> bool:

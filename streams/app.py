@@ -179,7 +179,8 @@ class WirestreamApp:
 
     def _enrich_config(self) -> EnrichConfig:
         return EnrichConfig(models=self.settings.models,
-                            languages=tuple(self.settings.languages))
+                            languages=tuple(self.settings.languages),
+                            news_names=self.settings.news_names)
 
     def _start_pool(self) -> concurrent.futures.ProcessPoolExecutor:
         # spawn, not fork: forking a process that runs an event loop and threads

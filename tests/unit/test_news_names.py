@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import json
+
+import spacy
+
+from processors.news_names import GAZETTEER, PIPE_NAME, add_news_names, ruler_patterns
+
+
+def _ents(lang: str, text: str) -> list[tuple[str, str, str]]:
+    nlp = spacy.blank(lang)
+    assert add_news_names(nlp)
+    return [(e.text, e.label_, e.ent_id_) for e in nlp(text).ents]
+
+
+def test_german_wire_names_are_found_with_one_canonical_id():
+    text = ("Die Internationale Atomenergiebehörde (IAEO) und der UN-Sicherheitsrat; "
+            "der Kreml bestätigte, Wladimir Putin habe mit Ebrahim Raisi telefoniert.")
+    found = _ents("de", text)
+    assert ("IAEO", "ORG", "International Atomic Energy Agency") in found
+    assert ("Internationale Atomenergiebehörde", "ORG",
+            "International Atomic Energy Agency") in found
+    assert ("UN-Sicherheitsrat", "ORG", "United Nations Security Council") in found
+    assert ("Kreml", "ORG", "Kremlin") in found
+    assert ("Wladimir Putin", "PER", "Vladimir Putin") in found
+    assert ("Ebrahim Raisi", "PER", "Ebrahim Raisi") in found
+
+
+def test_english_and_german_forms_share_the_id():
+    en = {e[2] for e in _ents("en", "The IAEA met in Vienna.")}
+    de = {e[2] for e in _ents("de", "Die IAEO tagte in Wien.")}
+    assert en == de == {"International Atomic Energy Agency", "Vienna"}
+
+
+def test_matching_is_case_sensitive_for_acronyms():
+    assert _ents("fr", "Il a parlé un jour avec elle.") == []
+    assert ("UN", "ORG", "United Nations") in _ents("en", "The UN said so.")
+
+
+def test_ruler_is_added_once_and_before_ner():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("ner")
+    assert add_news_names(nlp)
+    assert not add_news_names(nlp)
+    assert nlp.pipe_names.index(PIPE_NAME) < nlp.pipe_names.index("ner")
+
+
+def test_gazetteer_is_well_formed():
+    data = json.loads(GAZETTEER.read_text(encoding="utf-8"))
+    canonicals = [e["canonical"] for e in data["entries"]]
+    assert len(canonicals) == len(set(canonicals))
+    for entry in data["entries"]:
+        assert entry["label"] in {"PER", "ORG", "LOC", "MISC"}
+        assert entry["names"] and all(n.strip() == n and n for n in entry["names"])
+    assert len(ruler_patterns()) >= len(canonicals)

@@ -1,0 +1,229 @@
+"""Field checks shared by every format parser.
+
+Each helper takes the raw JSON value and the source field name (for the error
+message) and either returns a normalised value or raises ``RejectedInput``. Parsers
+call them field by field, then hand everything to ``build_article``, which cleans
+the text and applies the rules that hold for all formats.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, NoReturn
+
+from processors.article import Article, RejectedInput
+from processors.text import clean_line, clean_text
+
+MAX_ID_CHARS = 512
+_MAX_VERSION = 2**63 - 1  # Kafka/Avro consumers store it as int64
+_DIGITS = re.compile(r"[0-9]+")  # ASCII only: int() would also accept "٣"
+# BCP 47-ish ("en", "nb-NO", "zh-Hant-TW"); "_" tolerated because feeds send "de_DE".
+_LANGUAGE = re.compile(r"[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+# Detection only (is this HTML?), never used to strip tags.
+_MARKUP = re.compile(
+    r"<(?:[A-Za-z][A-Za-z0-9.:_-]*[\s/>]|/[A-Za-z]|!--|!\[CDATA\[|\?xml)"
+    r"|&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});"
+)
+_PUB_STATUS = {
+    "usable": "usable",
+    "withheld": "withheld",
+    "canceled": "canceled",
+    "cancelled": "canceled",
+}
+
+
+def reject(reason: str, message: str) -> NoReturn:
+    raise RejectedInput(reason, message)
+
+
+def type_name(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def looks_like_markup(text: str) -> bool:
+    return bool(_MARKUP.search(text))
+
+
+def has_text(text: str) -> bool:
+    """True when there is at least one letter or digit (placeholders like "..." are not text)."""
+    return any(ch.isalnum() for ch in text)
+
+
+def opt_str(value: Any, field: str) -> str | None:
+    """A string or absent (None); anything else is ``invalid_field``."""
+    if value is None or isinstance(value, str):
+        return value
+    reject("invalid_field", f"{field}: expected a string, got {type_name(value)}")
+
+
+def opt_dict(value: Any, field: str) -> dict[str, Any] | None:
+    if value is None or isinstance(value, dict):
+        return value
+    reject("invalid_field", f"{field}: expected an object, got {type_name(value)}")
+
+
+def opt_list(value: Any, field: str) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    reject("invalid_field", f"{field}: expected an array, got {type_name(value)}")
+
+
+def story_id(value: Any, field: str) -> str:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        reject("missing_id", f"{field} is missing or empty")
+    if not isinstance(value, str):
+        reject("invalid_field", f"{field}: expected a string, got {type_name(value)}")
+    if len(value) > MAX_ID_CHARS:
+        reject("invalid_field", f"{field}: longer than {MAX_ID_CHARS} characters")
+    if _CONTROL.search(value):
+        # It becomes the Kafka key and a log field: no control or unpaired surrogate chars.
+        reject("invalid_field", f"{field}: contains control characters")
+    return value
+
+
+def version_number(value: Any, field: str, *, allow_str: bool, default: int = 1) -> int:
+    """Integer version >= 0. ninjs carries it as a string ("2"), dpa/native as an int."""
+    if value is None:
+        return default
+    if isinstance(value, bool):  # bool is an int subclass; True is not version 1
+        reject("invalid_field", f"{field}: expected an integer, got bool")
+    if isinstance(value, int):
+        number = value
+    elif allow_str and isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
+        number = int(value.strip())
+    elif isinstance(value, str):
+        reject("invalid_field", f"{field}: {value[:40]!r} is not a non-negative integer")
+    else:
+        reject("invalid_field", f"{field}: expected an integer, got {type_name(value)}")
+    if not 0 <= number <= _MAX_VERSION:
+        reject("invalid_field", f"{field}: {number} is out of range")
+    return number
+
+
+def pub_status(value: Any, field: str) -> str:
+    """usable/withheld/canceled from ninjs, NewsML qcodes ("stat:canceled") or British spelling."""
+    text = opt_str(value, field)
+    if text is None or not text.strip():
+        return "usable"
+    key = text.strip().lower().removeprefix("stat:")
+    if key not in _PUB_STATUS:
+        reject("invalid_field", f"{field}: unknown publication status {text[:40]!r}")
+    return _PUB_STATUS[key]
+
+
+def iso_date(value: Any, field: str) -> str | None:
+    """Kept as given, but it must parse as ISO 8601 so downstream can rely on it."""
+    text = opt_str(value, field)
+    if text is None or text == "":
+        return None
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        reject("invalid_field", f"{field}: {text[:40]!r} is not an ISO 8601 date-time")
+    return text
+
+
+def urgency(value: Any, field: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # ninjs 1.x declares it "number"
+    if isinstance(value, bool) or not isinstance(value, int):
+        reject("invalid_field", f"{field}: expected an integer, got {type_name(value)}")
+    if not 0 <= value <= 9:
+        reject("invalid_field", f"{field}: {value} is outside 0..9")
+    return value
+
+
+def language(value: Any, field: str) -> str | None:
+    text = opt_str(value, field)
+    if text is None or not text.strip():
+        return None
+    text = text.strip()
+    if len(text) > 35 or not _LANGUAGE.fullmatch(text):
+        reject("invalid_field", f"{field}: {text[:40]!r} is not a language tag")
+    return text
+
+
+def str_items(value: Any, field: str) -> list[str]:
+    """An array of strings (e.g. native ``signals``)."""
+    items = opt_list(value, field)
+    for index, item in enumerate(items):
+        if not isinstance(item, str):
+            reject("invalid_field", f"{field}[{index}]: expected a string, got {type_name(item)}")
+    return items
+
+
+def _short(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return clean_line(value) or None
+
+
+def _unique(values: Iterable[str], *, multiline: bool = False) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for value in values:
+        cleaned = clean_text(value) if multiline else clean_line(value)
+        if cleaned:
+            seen.setdefault(cleaned)
+    return tuple(seen)
+
+
+def build_article(
+    *,
+    id: str,
+    version: int,
+    source_format: str,
+    headline: str,
+    body: str,
+    max_body_chars: int,
+    provider: str | None = None,
+    language: str | None = None,
+    pub_status: str = "usable",
+    signals: Iterable[str] = (),
+    version_created: str | None = None,
+    first_created: str | None = None,
+    embargoed_until: str | None = None,
+    byline: str | None = None,
+    dateline: str | None = None,
+    urgency: int | None = None,
+    ednotes: Iterable[str] = (),
+) -> Article:
+    """Clean the text fields and apply the rules common to all formats.
+
+    ``headline`` and ``body`` are plain text here (parsers convert markup first).
+    """
+    clean_headline = clean_line(headline)
+    clean_body = clean_text(body)
+    if len(clean_body) > max_body_chars:
+        reject("too_large", f"body has {len(clean_body)} characters (limit {max_body_chars})")
+    # A kill (canceled) may legitimately carry no text; anything else without article
+    # text (photo/audio/video items, event stubs, "..." placeholders) is not an article.
+    if not has_text(clean_body):
+        if pub_status != "canceled":
+            reject("empty_body", "no article text" + ("" if has_text(clean_headline)
+                                                      else " and no headline"))
+        clean_body = ""
+    return Article(
+        id=id,
+        version=version,
+        source_format=source_format,
+        headline=clean_headline,
+        body=clean_body,
+        provider=_short(provider),
+        language=language,
+        pub_status=pub_status,
+        signals=_unique(signals),
+        version_created=version_created,
+        first_created=first_created,
+        embargoed_until=embargoed_until,
+        byline=_short(byline),
+        dateline=_short(dateline),
+        urgency=urgency,
+        ednotes=_unique(ednotes, multiline=True),
+    )

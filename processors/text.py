@@ -1,0 +1,168 @@
+"""Plain text from wire markup: HTML/XHTML/NITF to text, and text clean-up.
+
+Both functions are total: any ``str`` in, a ``str`` out, no exceptions. Bodies come
+from untrusted feeds, so the HTML path uses the forgiving ``html.parser`` and guards
+against its two weak spots (assertions on bogus ``<![...`` declarations, quadratic
+rescanning of unterminated markup at end of input).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import re
+import unicodedata
+from html.parser import HTMLParser
+
+import ftfy
+
+__all__ = ["clean_line", "clean_text", "html_to_text"]
+
+# Elements that start a new line: HTML block elements plus the NITF ones that carry
+# text (hedline, byline, dateline, block ...), so paragraphs survive as "\n".
+_BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details",
+    "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
+    "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p",
+    "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    # NITF 3.x
+    "abstract", "block", "bibliography", "body.content", "body.end", "body.head",
+    "byline", "dateline", "distributor", "hedline", "hl1", "hl2", "media", "media-caption",
+    "nitf-table", "note", "series", "tagline",
+})
+# Content that is never article text. ``head`` covers XHTML <title>/<meta> and the
+# NITF <head> (docdata, tobject ...).
+_SKIP_TAGS = frozenset({"head", "script", "style", "template", "noscript", "title"})
+_CELL_TAGS = frozenset({"td", "th"})
+
+_SPACE_RUN = re.compile(r"[^\S\n]+")  # whitespace except newline
+_ANY_SPACE_RUN = re.compile(r"\s+")
+# Zero-width characters with no meaning in running text. ZWJ/ZWNJ (U+200D/U+200C) are
+# kept on purpose: they are orthographic in Persian/Indic scripts and join emoji.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff\u180e"), None)
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip: list[str] = []  # open skipped elements, innermost last
+        self._pre = 0
+
+    # -- tags ---------------------------------------------------------------
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip.append(tag)
+            return
+        if tag in ("body", "body.content") and "head" in self._skip:
+            # An unclosed <head> ends where the body starts, as in browsers.
+            self._skip.clear()
+        if tag == "pre":
+            self._pre += 1
+        self._boundary(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _SKIP_TAGS:  # <p/>, <br/>: a boundary, nothing to skip
+            self._boundary(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            if tag in self._skip:
+                # Close up to the matching element; tolerates mis-nesting.
+                del self._skip[len(self._skip) - 1 - self._skip[::-1].index(tag):]
+            return
+        if tag == "pre" and self._pre:
+            self._pre -= 1
+        self._boundary(tag)
+
+    def _boundary(self, tag: str) -> None:
+        if self._skip:
+            return
+        if tag in _BLOCK_TAGS:
+            self.parts.append(" " if tag in _CELL_TAGS else "\n")
+
+    # -- text ---------------------------------------------------------------
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        if self._pre:
+            self.parts.append(data)
+        else:
+            self.parts.append(_ANY_SPACE_RUN.sub(" ", data))
+
+    def unknown_decl(self, data: str) -> None:
+        # <![CDATA[...]]> in XHTML/NITF is character data.
+        if data.upper().startswith("CDATA[") and not self._skip:
+            self.handle_data(data[6:])
+
+    # -- robustness ---------------------------------------------------------
+    def parse_html_declaration(self, i: int) -> int:
+        try:
+            return super().parse_html_declaration(i)
+        except AssertionError:
+            # _markupbase asserts on bogus "<![foo[" sections; skip them like a browser.
+            end = self.rawdata.find(">", i + 2)
+            return end + 1 if end >= 0 else len(self.rawdata)
+
+    def close(self) -> None:
+        # feed() leaves only an unterminated construct (tag, comment, script) or a
+        # possibly cut character reference in the buffer. html.parser's own close()
+        # rescans that tail once per character (minutes on "<a<a<a..." of 100 kB), so
+        # finish it here in linear time: markup at EOF is dropped (as browsers do),
+        # trailing text is kept.
+        rest, self.rawdata = self.rawdata, ""
+        if rest and not rest.startswith("<") and not self.cdata_elem:
+            self.handle_data(html.unescape(rest))
+        super().close()
+
+
+def html_to_text(markup: str) -> str:
+    """Text of an HTML/XHTML/NITF fragment or document, paragraphs separated by "\\n".
+
+    Entities are decoded; script/style/head content is dropped; whitespace inside a
+    paragraph collapses to single spaces. Never raises.
+    """
+    if not markup:
+        return ""
+    parser = _TextExtractor()
+    try:
+        parser.feed(markup)
+        parser.close()
+        raw = "".join(parser.parts)
+    except Exception:  # last resort: a body must never crash ingest
+        raw = html.unescape(markup)
+    return _tidy_lines(raw)
+
+
+def _tidy_lines(text: str) -> str:
+    lines = (_SPACE_RUN.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def clean_text(text: str) -> str:
+    """Normalise plain text: fix mojibake, drop soft hyphens and zero-width characters,
+    NFC, collapse runs of spaces, drop empty lines, strip. Idempotent; never raises."""
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Quotes and character widths stay as the provider wrote them (uncurling quotes or
+    # narrowing CJK punctuation would alter the text, not repair it); HTML entities are
+    # the html path's job, not a guess here. ftfy is a repair step, never a gate.
+    with contextlib.suppress(Exception):
+        text = ftfy.fix_text(
+            text,
+            uncurl_quotes=False,
+            fix_character_width=False,
+            unescape_html=False,
+            normalization="NFC",
+        )
+    # Lone surrogates (from JSON "\\ud800" escapes) cannot be encoded as UTF-8 later.
+    text = _SURROGATES.sub("\ufffd", text)
+    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    return _tidy_lines(text.replace("\u2028", "\n").replace("\u2029", "\n"))
+
+
+def clean_line(text: str) -> str:
+    """``clean_text`` for one-line fields (headline, byline, dateline): no line breaks."""
+    return clean_text(text).replace("\n", " ")

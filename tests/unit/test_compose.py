@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import yaml
 
 from config.settings import Settings
+from streams import metrics
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -68,3 +71,16 @@ def test_grafana_provisioning_is_mounted():
     assert any(m.startswith("./config/grafana/provisioning:") for m in mounts)
     for mount in mounts:
         assert (ROOT / mount.split(":")[0]).exists(), mount
+
+
+def test_dashboard_queries_only_metrics_the_worker_exports():
+    exported = {m._name for m in vars(metrics).values() if hasattr(m, "_name")}
+    dashboard = json.loads((ROOT / "config/grafana/dashboards/wirestream.json").read_text())
+    assert dashboard["uid"] and dashboard["panels"]
+    for panel in dashboard["panels"]:
+        for target in panel["targets"]:
+            names = set(re.findall(r"wirestream_[a-z_]+", target["expr"]))
+            assert names, target
+            for name in names:
+                base = re.sub(r"_(total|bucket|sum|count)$", "", name)
+                assert base in exported or name in exported, name

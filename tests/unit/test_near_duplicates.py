@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from processors.near_duplicates import NearDuplicateIndex, fingerprint, jaccard, shingles
+
+STORY = ("The Iranian president spoke with his Russian counterpart on Wednesday about the "
+         "nuclear talks in Vienna, the expansion of trade and the train crash in Tabas in "
+         "which at least 22 people were killed and dozens more were injured.")
+OTHER = ("Swiss glaciers lost more than four percent of their remaining ice this summer, "
+         "researchers said on Monday, the second worst year since measurements began in the "
+         "nineteenth century.")
+
+
+def test_shingles_are_five_word_windows_and_short_texts_one_shingle():
+    assert shingles("a b c d e f") == ["a b c d e", "b c d e f"]
+    assert shingles("Only Three Words") == ["only three words"]
+    assert shingles("") == []
+
+
+def test_exact_jaccard_on_hashes():
+    a = fingerprint(STORY).hashes
+    assert jaccard(a, a) == 1.0
+    assert jaccard(a, fingerprint(OTHER).hashes) == 0.0
+
+
+def test_copy_from_another_outlet_joins_the_first_story():
+    index = NearDuplicateIndex(threshold=0.8)
+    first = index.observe("afp:1", fingerprint(STORY), 0)
+    copy = index.observe("outlet:9", fingerprint(STORY + " (Reporting by staff.)"), 10)
+    other = index.observe("sda:2", fingerprint(OTHER), 20)
+    assert not first.is_duplicate and first.duplicate_of is None
+    assert copy.is_duplicate and copy.story_id == first.story_id
+    assert copy.duplicate_of == "afp:1" and copy.matched_id == "afp:1"
+    assert 0.8 <= copy.similarity < 1.0
+    assert not other.is_duplicate and other.story_id != first.story_id
+
+
+def test_below_threshold_is_a_new_story():
+    index = NearDuplicateIndex(threshold=0.8)
+    index.observe("a", fingerprint(STORY), 0)
+    half = " ".join(STORY.split()[:20]) + " " + OTHER
+    assert not index.observe("b", fingerprint(half), 1).is_duplicate
+
+
+def test_story_ids_are_deterministic():
+    one = NearDuplicateIndex().observe("afp:1", fingerprint(STORY), 0).story_id
+    two = NearDuplicateIndex().observe("afp:1", fingerprint(OTHER), 99).story_id
+    assert one == two
+
+
+def test_new_version_of_same_id_replaces_its_entry_and_keeps_the_story():
+    index = NearDuplicateIndex()
+    first = index.observe("afp:1", fingerprint(STORY), 0)
+    again = index.observe("afp:1", fingerprint(STORY + " Updated."), 5)
+    assert again.story_id == first.story_id and not again.is_duplicate
+    assert len(index) == 1
+
+
+def test_window_evicts_old_entries():
+    index = NearDuplicateIndex(window_s=100)
+    index.observe("a", fingerprint(STORY), 0)
+    late = index.observe("b", fingerprint(STORY), 500)
+    assert not late.is_duplicate
+    assert len(index) == 1 and index.story_of("a") is None
+
+
+def test_max_items_bounds_memory():
+    index = NearDuplicateIndex(window_s=None, max_items=3)
+    for i in range(10):
+        index.observe(f"id{i}", fingerprint(f"{i} " + OTHER.replace("ice", f"ice{i}")), i)
+    assert len(index) == 3
+    assert index.story_of("id0") is None and index.story_of("id9") is not None

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from processors.article import Article
+from processors.versions import (
+    CORRECTION,
+    HELD,
+    KILL,
+    NEW,
+    REDELIVERY,
+    RELEASED,
+    STALE,
+    UPDATE,
+    decide,
+    is_correction,
+    release,
+)
+
+NOW = datetime(2026, 3, 3, 12, 0, tzinfo=UTC)
+
+
+def art(version: int, **kw: object) -> Article:
+    base: dict[str, object] = {"id": "urn:story:1", "version": version, "source_format": "native",
+                               "headline": "Train derails", "body": "At least 22 dead."}
+    base.update(kw)
+    return Article(**base)  # type: ignore[arg-type]
+
+
+def run(*articles: Article, now: datetime = NOW) -> list[str]:
+    state = None
+    verdicts = []
+    for article in articles:
+        decision = decide(state, article, now)
+        state = decision.state
+        verdicts.append(decision.verdict)
+    return verdicts
+
+
+def test_first_version_is_new_then_update_with_supersedes():
+    first = decide(None, art(1), NOW)
+    assert (first.verdict, first.publish, first.supersedes) == (NEW, True, None)
+    second = decide(first.state, art(2), NOW)
+    assert (second.verdict, second.publish, second.supersedes) == (UPDATE, True, 1)
+
+
+def test_redelivery_and_stale_are_not_published():
+    assert run(art(2), art(2), art(1)) == [NEW, REDELIVERY, STALE]
+    state = decide(None, art(2), NOW).state
+    assert not decide(state, art(2), NOW).publish
+    assert not decide(state, art(1), NOW).publish
+
+
+def test_corrections_are_recognised_from_signals_notes_and_headlines():
+    assert is_correction(art(2, signals=("sig:correction",)))
+    assert is_correction(art(2, ednotes=("Eds: CORRECTS spelling of name.",)))
+    assert is_correction(art(2, ednotes=("Uhrzeit korrigiert",)))
+    assert is_correction(art(2, headline="CORRECTED - BANKAMERICA SELLS UNITS"))
+    assert not is_correction(art(2, signals=("sig:update",)))
+    assert not is_correction(art(2, headline="Correctional officers strike"))
+    assert run(art(1), art(2, signals=("sig:correction",))) == [NEW, CORRECTION]
+
+
+def test_kill_retracts_the_published_version():
+    state = decide(None, art(3), NOW).state
+    kill = decide(state, art(4, pub_status="canceled", body=""), NOW)
+    assert (kill.verdict, kill.publish, kill.retract, kill.supersedes) == (KILL, False, True, 3)
+    assert kill.state["killed"] is True
+
+
+def test_embargoed_version_is_held_then_released_at_its_time():
+    until = NOW + timedelta(hours=2)
+    held = decide(None, art(1, embargoed_until=until.isoformat()), NOW)
+    assert (held.verdict, held.publish) == (HELD, False)
+    assert held.release_at == until.isoformat()
+    assert release(held.state, NOW) is None  # not yet
+    article, released = release(held.state, until + timedelta(seconds=1))
+    assert (released.verdict, released.publish) == (RELEASED, True)
+    assert article.version == 1 and released.state["held"] is None
+    assert release(released.state, until + timedelta(hours=1)) is None  # only once
+
+
+def test_embargo_in_the_past_is_published_at_once():
+    assert run(art(1, embargoed_until=(NOW - timedelta(minutes=1)).isoformat())) == [NEW]
+
+
+def test_withheld_waits_for_a_usable_version():
+    held = decide(None, art(1, pub_status="withheld"), NOW)
+    assert held.verdict == HELD and held.release_at is None
+    assert release(held.state, NOW + timedelta(days=30)) is None
+    usable = decide(held.state, art(2), NOW)
+    assert (usable.verdict, usable.publish) == (UPDATE, True)
+    assert usable.state["held"] is None
+
+
+def test_state_survives_a_json_round_trip():
+    import json
+
+    held = decide(None, art(1, embargoed_until=(NOW + timedelta(hours=1)).isoformat()), NOW)
+    state = json.loads(json.dumps(held.state))
+    article, released = release(state, NOW + timedelta(hours=2))
+    assert article == art(1, embargoed_until=(NOW + timedelta(hours=1)).isoformat())
+    assert released.verdict == RELEASED

@@ -14,6 +14,9 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _TOPIC_NAME = re.compile(r"^[A-Za-z0-9._-]{1,249}$")
+TOPIC_KEYS = ("raw", "canonical", "versioned", "deduped", "enriched", "duplicates", "dlq")
+# The near-duplicate index is one ordered stage, so its input has one partition.
+SINGLE_PARTITION_TOPICS = frozenset({"versioned"})
 
 
 class TopicSettings(BaseModel):
@@ -21,8 +24,11 @@ class TopicSettings(BaseModel):
 
     prefix: str = ""
     raw: str = "wire.articles.raw"
-    canonical: str = "wire.articles.canonical"
+    canonical: str = "wire.articles.canonical"  # parsed articles, keyed by story id
+    versioned: str = "wire.articles.versioned"  # one partition: the near-duplicate stage
+    deduped: str = "wire.articles.deduped"  # to enrichment, keyed by story id
     enriched: str = "wire.articles.enriched"
+    duplicates: str = "wire.articles.duplicates"
     dlq: str = "wire.articles.dlq"
     partitions: int = Field(default=4, ge=1, le=1024)
     replication_factor: int = Field(default=1, ge=1)
@@ -32,7 +38,7 @@ class TopicSettings(BaseModel):
 
     @model_validator(mode="after")
     def _valid_names(self) -> TopicSettings:
-        for key in ("raw", "canonical", "enriched", "dlq"):
+        for key in TOPIC_KEYS:
             name = self.full(getattr(self, key))
             if not _TOPIC_NAME.match(name):
                 raise ValueError(f"topics.{key}: {name!r} is not a valid Kafka topic name")
@@ -79,6 +85,14 @@ class Settings(BaseSettings):
     max_message_bytes: int = Field(default=2_000_000, ge=1024)
     max_body_chars: int = Field(default=500_000, ge=100)
     log_level: str = "info"
+    # Deduplication
+    dedup_threshold: float = Field(default=0.8, gt=0, le=1)  # 5-shingle Jaccard for a copy
+    dedup_window_s: float = Field(default=72 * 3600, gt=0)  # how long articles stay indexed
+    dedup_max_items: int = Field(default=1_000_000, ge=1)  # hard bound on the index
+    duplicates_to_enriched: bool = True  # annotated copies also go to enriched (else only
+    # to the duplicates topic)
+    tombstones: bool = False  # after a kill's retraction record, a null value for compaction
+    embargo_check_s: float = Field(default=1.0, gt=0, le=60)
 
     @field_validator("broker_url")
     @classmethod
@@ -121,9 +135,12 @@ class Settings(BaseSettings):
         return self.nlp_processes or max(1, os.cpu_count() or 1)
 
     def topic_names(self) -> dict[str, str]:
+        return {key: self.topics.full(getattr(self.topics, key)) for key in TOPIC_KEYS}
+
+    def topic_partitions(self) -> dict[str, int]:
         return {
-            key: self.topics.full(getattr(self.topics, key))
-            for key in ("raw", "canonical", "enriched", "dlq")
+            name: 1 if key in SINGLE_PARTITION_TOPICS else self.topics.partitions
+            for key, name in self.topic_names().items()
         }
 
 

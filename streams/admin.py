@@ -37,10 +37,6 @@ async def ensure_topics(bootstrap: str, partitions: dict[str, int], replication:
         await admin.close()
 
 
-def topic_partitions(settings: Settings) -> dict[str, int]:
-    names = settings.topic_names()
-    return {name: settings.topics.partitions for name in names.values()}
-
-
 async def ensure_app_topics(settings: Settings, bootstrap: str) -> None:
-    await ensure_topics(bootstrap, topic_partitions(settings), settings.topics.replication_factor)
+    await ensure_topics(bootstrap, settings.topic_partitions(),
+                        settings.topics.replication_factor)

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+from typing import Any
+
+import faust
 
 from processors.article import RejectedInput
+from streams import metrics
+from streams.messages import header_items
+
+log = logging.getLogger(__name__)
 
 HEADER_PREFIX = "wirestream."
+# Dead-lettered payloads above this are cut (header ``wirestream.truncated``)
+# so a hostile giant message cannot wedge the producer.
+MAX_DEAD_LETTER_BYTES = 8 * 1024 * 1024
 
 
 def dead_letter_headers(
@@ -41,3 +52,32 @@ def reason_of(exc: BaseException) -> str:
         return exc.reason
     reason = getattr(exc, "reason", None)
     return reason if isinstance(reason, str) else "internal_error"
+
+
+class DeadLetters:
+    """Sends a consumed message, as it was, to the dead-letter topic."""
+
+    def __init__(self, topic: faust.TopicT) -> None:
+        self.topic = topic
+
+    async def send(self, message: Any, exc: BaseException, stage: str,
+                   payload: bytes | None = None) -> None:
+        reason = reason_of(exc)
+        if reason == "internal_error":
+            log.error("unexpected error at %s; dead-lettering", stage, exc_info=exc)
+        metrics.ARTICLES_REJECTED.labels(reason).inc()
+        body = payload if payload is not None else (message.value or b"")
+        headers = dead_letter_headers(
+            reason=reason, exc=exc, topic=message.topic, partition=message.partition,
+            offset=message.offset, stage=stage, original_headers=header_items(message.headers),
+        )
+        if len(body) > MAX_DEAD_LETTER_BYTES:
+            headers.append((HEADER_PREFIX + "truncated", str(len(body)).encode()))
+            body = body[:MAX_DEAD_LETTER_BYTES]
+        await self.topic.send(key=message.key, value=body, headers=headers)
+
+
+class EnrichmentFailed(RuntimeError):
+    """spaCy or another enrichment step raised on this article."""
+
+    reason = "enrichment_failed"

@@ -29,7 +29,7 @@ ARTICLES_WITHOUT_MODEL = Counter(
 )
 PROCESSING_SECONDS = Histogram(
     "wirestream_processing_seconds",
-    "Time spent per stage: ingest per message, enrich per batch.",
+    "Time spent per stage: ingest per message, near_duplicates and enrich per batch.",
     ["stage"],
     buckets=_SECONDS_BUCKETS,
 )
@@ -41,6 +41,12 @@ END_TO_END_SECONDS = Histogram(
 LAST_PROCESSED = Gauge(
     "wirestream_last_processed_timestamp_seconds",
     "Unix time when the last article was published on the enriched topic.",
+)
+DEDUP_VERDICTS = Counter(
+    "wirestream_dedup_verdicts_total",
+    "Version and near-duplicate verdicts: new, update, correction, redelivery, stale, kill, "
+    "held, released, duplicate.",
+    ["verdict"],
 )
 MODEL_INFO = Gauge(
     "wirestream_model_info",

@@ -1,0 +1,129 @@
+"""Enrichment: batches of articles through spaCy in worker processes, then published."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import multiprocessing
+import time
+from datetime import datetime
+from typing import Any
+
+import faust
+
+from config.settings import Settings
+from processors.article import Article
+from processors.enrich import EnrichConfig, configure, enrich_batch, installed_pipelines
+from processors.records import dedup_block, enriched_record
+from streams import metrics
+from streams.dead_letter import DeadLetters, EnrichmentFailed
+from streams.messages import decode, encode, utc_now
+
+
+class EnrichStage:
+    def __init__(self, settings: Settings, out: faust.TopicT, dead: DeadLetters,
+                 worker_name: str) -> None:
+        self.settings = settings
+        self.out = out
+        self.dead = dead
+        self.worker_name = worker_name
+        self.ready = False
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+
+    def _config(self) -> EnrichConfig:
+        return EnrichConfig(models=self.settings.models,
+                            languages=tuple(self.settings.languages),
+                            news_names=self.settings.news_names)
+
+    def _start_pool(self) -> concurrent.futures.ProcessPoolExecutor:
+        # spawn, not fork: forking a process that runs an event loop and threads
+        # copies their locks mid-use.
+        return concurrent.futures.ProcessPoolExecutor(
+            max_workers=self.settings.effective_nlp_processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=configure,
+            initargs=(self._config(),),
+        )
+
+    async def _in_pool(self, fn: Any, *args: Any) -> Any:
+        if self._pool is None:
+            self._pool = self._start_pool()
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+        except concurrent.futures.process.BrokenProcessPool:
+            # A worker process died (OOM, segfault): the next call starts a fresh pool.
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+            raise
+
+    async def _warm_up(self) -> None:
+        for info in await self._in_pool(installed_pipelines):
+            metrics.MODEL_INFO.labels(info["language"], info["name"] or "none",
+                                      info["version"] or "none").set(1 if info["name"] else 0)
+        self.ready = True
+
+    async def run(self, stream: faust.StreamT) -> None:
+        try:
+            await self._warm_up()
+            async for events in stream.take_events(self.settings.batch_size,
+                                                   within=self.settings.batch_within_s):
+                await self._batch(events)
+        finally:
+            self.ready = False
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
+
+    async def _batch(self, events: list[faust.EventT]) -> None:
+        envelopes: list[tuple[Any, dict[str, Any]]] = []
+        for event in events:
+            try:
+                envelope = decode(event.message.value)
+                Article.from_dict(envelope["article"])  # shape check of our own topic
+                envelopes.append((event.message, envelope))
+            except Exception as exc:
+                await self.dead.send(event.message, exc, stage="enrich")
+        if not envelopes:
+            return
+        started = time.perf_counter()
+        articles = [envelope["article"] for _, envelope in envelopes]
+        try:
+            results = await self._in_pool(enrich_batch, articles)
+        except concurrent.futures.process.BrokenProcessPool:
+            results = await self._one_by_one(articles)
+        metrics.PROCESSING_SECONDS.labels("enrich").observe(time.perf_counter() - started)
+        for (message, envelope), result in zip(envelopes, results, strict=True):
+            await self._publish(message, envelope, result)
+
+    async def _one_by_one(self, articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        results: list[dict[str, Any]] = []
+        for article in articles:
+            try:
+                results.extend(await self._in_pool(enrich_batch, [article]))
+            except concurrent.futures.process.BrokenProcessPool as exc:
+                results.append({"error": {"stage": "enrich", "class": type(exc).__name__,
+                                          "message": "worker process died on this article"}})
+        return results
+
+    async def _publish(self, message: Any, envelope: dict[str, Any],
+                       result: dict[str, Any]) -> None:
+        if "error" in result:
+            err = result["error"]
+            exc = EnrichmentFailed(f"{err['stage']}: {err['class']}: {err['message']}")
+            await self.dead.send(message, exc, stage="enrich")
+            return
+        record = enriched_record(
+            envelope["article"], result,
+            dedup=envelope.get("dedup") or dedup_block("new"),
+            received_at=envelope["received_at"], enriched_at=utc_now(),
+            source=envelope["source"], worker=self.worker_name,
+        )
+        await self.out.send(key=message.key, value=encode(record))
+        language = record["language"] or "und"
+        metrics.ARTICLES_ENRICHED.labels(language).inc()
+        if not (record["model"] or {}).get("name"):
+            metrics.ARTICLES_WITHOUT_MODEL.labels(language).inc()
+        now = time.time()
+        metrics.LAST_PROCESSED.set(now)
+        received = datetime.fromisoformat(envelope["received_at"].replace("Z", "+00:00"))
+        metrics.END_TO_END_SECONDS.observe(max(0.0, now - received.timestamp()))

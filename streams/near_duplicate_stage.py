@@ -1,0 +1,75 @@
+"""Near-duplicates across story ids: one ordered stage over a single-partition topic.
+
+Fingerprints (shingling, MinHash) are computed in a thread for a whole batch, off
+the event loop; the index lookup itself is cheap and runs in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import faust
+
+from config.settings import Settings
+from processors.near_duplicates import NearDuplicateIndex, fingerprint
+from processors.records import duplicate_record
+from streams import metrics
+from streams.dead_letter import DeadLetters
+from streams.messages import decode, encode, iso_to_seconds, utc_now
+
+
+def _text(article: dict[str, Any]) -> str:
+    return f"{article.get('headline') or ''}\n{article.get('body') or ''}"
+
+
+class NearDuplicateStage:
+    def __init__(self, settings: Settings, out: faust.TopicT, duplicates: faust.TopicT,
+                 dead: DeadLetters, worker_name: str) -> None:
+        self.settings = settings
+        self.out = out
+        self.duplicates = duplicates
+        self.dead = dead
+        self.worker_name = worker_name
+        self.index = NearDuplicateIndex(threshold=settings.dedup_threshold,
+                                        window_s=settings.dedup_window_s,
+                                        max_items=settings.dedup_max_items)
+
+    async def run(self, stream: faust.StreamT) -> None:
+        async for events in stream.take_events(self.settings.batch_size,
+                                               within=self.settings.batch_within_s):
+            batch: list[tuple[Any, dict[str, Any]]] = []
+            for event in events:
+                try:
+                    batch.append((event.message, decode(event.message.value)))
+                except Exception as exc:
+                    await self.dead.send(event.message, exc, stage="near_duplicates")
+            if not batch:
+                continue
+            started = time.perf_counter()
+            texts = [_text(envelope["article"]) for _, envelope in batch]
+            prints = await asyncio.get_running_loop().run_in_executor(
+                None, lambda texts=texts: [fingerprint(t) for t in texts])
+            for (message, envelope), fp in zip(batch, prints, strict=True):
+                await self._one(message, envelope, fp)
+            metrics.PROCESSING_SECONDS.labels("near_duplicates").observe(
+                time.perf_counter() - started)
+
+    async def _one(self, message: Any, envelope: dict[str, Any], fp: Any) -> None:
+        article = envelope["article"]
+        match = self.index.observe(article["id"], fp, iso_to_seconds(envelope["received_at"]))
+        dedup = envelope.get("dedup") or {}
+        dedup.update(story_id=match.story_id, duplicate_of=match.duplicate_of,
+                     similarity=match.similarity)
+        if match.is_duplicate:
+            dedup["verdict"] = "duplicate"
+            metrics.DEDUP_VERDICTS.labels("duplicate").inc()
+            record = duplicate_record(article, dedup=dedup, received_at=envelope["received_at"],
+                                      seen_at=utc_now(), source=envelope["source"],
+                                      worker=self.worker_name)
+            await self.duplicates.send(key=message.key, value=encode(record))
+            if not self.settings.duplicates_to_enriched:
+                return
+        envelope["dedup"] = dedup
+        await self.out.send(key=message.key, value=encode(envelope))

@@ -1,0 +1,131 @@
+"""Version rules per story id, with state in a RocksDB-backed Faust table.
+
+The table is keyed like the canonical topic, so it partitions and scales with it
+and comes back from its changelog after a restart. Held (embargoed) versions stay
+in the table; a timer asks for their release by sending a control message to the
+story's own partition, because Faust tables may only be written from their stream.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+import faust
+
+from config.settings import Settings
+from processors.article import Article
+from processors.records import dedup_block, retraction_record
+from processors.versions import decide, parse_time, release
+from streams import metrics
+from streams.dead_letter import DeadLetters
+from streams.messages import decode, encode, utc_now
+
+log = logging.getLogger(__name__)
+
+CONTROL_RELEASE = "release"
+
+
+class VersionsStage:
+    def __init__(self, app: faust.App, settings: Settings, source: faust.TopicT,
+                 out: faust.TopicT, enriched: faust.TopicT, dead: DeadLetters,
+                 worker_name: str) -> None:
+        self.settings = settings
+        self.source = source
+        self.out = out
+        self.enriched = enriched
+        self.dead = dead
+        self.worker_name = worker_name
+        # Keys and values as bytes (the app's raw codec); JSON inside, see _get/_put.
+        self.table = app.Table("story-versions", default=None,
+                               partitions=settings.topics.partitions,
+                               key_type=bytes, value_type=bytes,
+                               help="Per story id: versions seen, held versions.")
+        self._due: list[tuple[float, str]] = []  # (release time, story id) heap
+        self._rescan = True  # after start and every rebalance: rebuild the heap from the table
+
+    def _get(self, key: str) -> dict[str, Any] | None:
+        raw = self.table.get(key.encode())
+        return decode(raw) if raw else None
+
+    def _put(self, key: str, state: dict[str, Any]) -> None:
+        self.table[key.encode()] = encode(state)
+
+    def partitions_changed(self) -> None:
+        self._rescan = True
+
+    async def run(self, stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            message = event.message
+            try:
+                envelope = decode(message.value)
+                if envelope.get("control") == CONTROL_RELEASE:
+                    await self._release(str(envelope["id"]))
+                    continue
+                article = Article.from_dict(envelope["article"])
+            except Exception as exc:
+                await self.dead.send(message, exc, stage="versions")
+                continue
+            key = article.id
+            state = self._get(key)
+            decision = decide(state, article, datetime.now(UTC))
+            metrics.DEDUP_VERDICTS.labels(decision.verdict).inc()
+            if decision.state is not state:  # redeliveries and stale copies change nothing
+                self._put(key, decision.state)
+            if decision.release_at:
+                self._schedule(key, decision.release_at)
+            if decision.retract:
+                await self._retract(envelope, decision.supersedes)
+            if decision.publish:
+                await self._forward(envelope, decision.verdict, decision.supersedes)
+
+    async def _forward(self, envelope: dict[str, Any], verdict: str,
+                       supersedes: int | None) -> None:
+        envelope["dedup"] = dedup_block(verdict, supersedes=supersedes)
+        await self.out.send(key=envelope["article"]["id"].encode(), value=encode(envelope))
+
+    async def _retract(self, envelope: dict[str, Any], supersedes: int | None) -> None:
+        article = envelope["article"]
+        record = retraction_record(
+            article, dedup=dedup_block("kill", supersedes=supersedes),
+            received_at=envelope["received_at"], retracted_at=utc_now(),
+            source=envelope["source"], worker=self.worker_name)
+        key = article["id"].encode()
+        await self.enriched.send(key=key, value=encode(record))
+        if self.settings.tombstones:
+            await self.enriched.send(key=key, value=None)
+
+    async def _release(self, key: str) -> None:
+        released = release(self._get(key), datetime.now(UTC))
+        if released is None:  # already released, superseded or not due: nothing to do
+            return
+        article, decision = released
+        self._put(key, decision.state)
+        metrics.DEDUP_VERDICTS.labels(decision.verdict).inc()
+        held_envelope = {
+            "article": article.to_dict(), "received_at": utc_now(),
+            "source": {"topic": self.source.get_topic_name(), "partition": -1, "offset": -1},
+        }
+        await self._forward(held_envelope, decision.verdict, decision.supersedes)
+
+    def _schedule(self, key: str, release_at: str) -> None:
+        when = parse_time(release_at)
+        if when is not None:
+            heapq.heappush(self._due, (when.timestamp(), key))
+
+    async def tick(self) -> None:
+        """Timer body: ask each due story's partition to release its held version."""
+        if self._rescan:
+            self._rescan = False
+            self._due = []
+            for raw_key, raw_state in self.table.items():
+                state = decode(raw_state) if raw_state else None
+                if state and state.get("held") and state.get("release_at"):
+                    self._schedule(raw_key.decode(), state["release_at"])
+        now = datetime.now(UTC).timestamp()
+        while self._due and self._due[0][0] <= now:
+            _, key = heapq.heappop(self._due)
+            await self.source.send(key=key.encode(),
+                                   value=encode({"control": CONTROL_RELEASE, "id": key}))

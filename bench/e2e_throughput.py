@@ -64,7 +64,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="wirestream-bench-"))
     env = {"WIRESTREAM_TOPICS__PREFIX": "bench.", "WIRESTREAM_APP_ID": "wirestream-bench",
            "WIRESTREAM_METRICS_PORT": str(free_port()), "WIRESTREAM_DATA_DIR": str(workdir),
-           "WIRESTREAM_FAST_JOIN": "true", "WIRESTREAM_NLP_PROCESSES": str(args.processes),
+           "WIRESTREAM_BROKER_PROFILE": "tansu", "WIRESTREAM_NLP_PROCESSES": str(args.processes),
            "WIRESTREAM_BATCH_SIZE": str(args.batch_size)}
     os.environ.update(env)
     with EmbeddedBroker(log_path=workdir / "tansu.log") as broker:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from functools import cached_property
+from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -67,8 +68,11 @@ class Settings(BaseSettings):
 
     # Unset = start the embedded Tansu broker; any address given here wins.
     broker_url: str | None = None
-    # Short session/heartbeat/rebalance timeouts for fast joins; None = on when
-    # the broker is the embedded one.
+    # "tansu": the embedded broker's quirks are worked around (fast joins, one record
+    # per producer batch); "kafka": defaults for Apache Kafka; "auto": tansu when the
+    # broker is embedded (no WIRESTREAM_BROKER_URL).
+    broker_profile: Literal["auto", "kafka", "tansu"] = "auto"
+    # Short session/heartbeat/rebalance timeouts; None = on with the tansu profile.
     fast_join: bool | None = None
     app_id: str = "wirestream"
     consumer_group: str | None = None  # defaults to app_id (Faust's group id)
@@ -125,6 +129,15 @@ class Settings(BaseSettings):
     @property
     def embedded_broker(self) -> bool:
         return self.broker_url is None
+
+    @property
+    def tansu(self) -> bool:
+        return self.broker_profile == "tansu" or (
+            self.broker_profile == "auto" and self.embedded_broker)
+
+    @property
+    def effective_fast_join(self) -> bool:
+        return self.tansu if self.fast_join is None else self.fast_join
 
     @property
     def group_id(self) -> str:

@@ -112,6 +112,15 @@ class NearDuplicateIndex:
         key = self._by_article.get(article_id)
         return self._entries[key].story_id if key is not None else None
 
+    def forget(self, article_id: str) -> str | None:
+        """Drop a killed article from the index; returns the story it belonged to."""
+        key = self._by_article.get(article_id)
+        if key is None:
+            return None
+        story_id = self._entries[key].story_id
+        self._remove(key)
+        return story_id
+
     def observe(self, article_id: str, fp: Fingerprint, seen_at: float) -> Match:
         """Classify an article and index it. A new version of an indexed article id
         replaces its entry and keeps its story."""

@@ -34,11 +34,16 @@ MAX_RECORD_BYTES = 32 * 1024 * 1024  # oversized input must still reach the dead
 class WirestreamApp:
     """Builds the Faust app for one set of settings and wires the stages together."""
 
-    def __init__(self, settings: Settings, broker_url: str, fast_join: bool = False) -> None:
+    def __init__(self, settings: Settings, broker_url: str) -> None:
         self.settings = settings
         self.names = settings.topic_names()
         self.worker_name = f"{socket.gethostname()}:{settings.app_id}"
-        options: dict[str, Any] = dict(FAST_JOIN) if fast_join else {}
+        options: dict[str, Any] = dict(FAST_JOIN) if settings.effective_fast_join else {}
+        if settings.tansu:
+            # Tansu answers ListOffsets(latest) with the last batch's base offset + 1,
+            # so Faust's table recovery would stop short of the end of a changelog
+            # written in multi-record batches. One record per batch keeps it exact.
+            options["producer_max_batch_size"] = 1
         self.app = faust.App(
             settings.group_id,
             broker=broker_url,
@@ -65,8 +70,7 @@ class WirestreamApp:
         dead = DeadLetters(topics["dlq"])
         self.ingest = IngestStage(settings, topics["canonical"], dead)
         self.versions = VersionsStage(self.app, settings, topics["canonical"],
-                                      topics["versioned"], topics["enriched"], dead,
-                                      self.worker_name)
+                                      topics["versioned"], dead)
         self.near_duplicates = NearDuplicateStage(settings, topics["deduped"],
                                                   topics["duplicates"], dead, self.worker_name)
         self.enrich = EnrichStage(settings, topics["enriched"], dead, self.worker_name)

@@ -20,7 +20,7 @@ from processors.input_files import RawItem, items_from_file
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Wire feeds in, enriched records out: Faust + Kafka + spaCy.")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # errors stay on one line, for grep
 out = Console()
 
 

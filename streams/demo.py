@@ -61,7 +61,7 @@ def run_demo(settings: Settings, files: list[Path], *, follow: bool, as_json: bo
         prepare_topics(settings, url)
         console.print(f"broker [bold]{url}[/bold]  ·  metrics "
                       f"http://{settings.metrics_host}:{settings.metrics_port}/metrics")
-        env = {"WIRESTREAM_FAST_JOIN": "false" if settings.fast_join is False else "true"}
+        env = {"WIRESTREAM_BROKER_PROFILE": "tansu" if settings.tansu else "kafka"}
         worker = WorkerProcess(url, data_dir / "worker.log", env)
         try:
             messages = [OutMessage(i.key.encode() if i.key else None, i.payload,

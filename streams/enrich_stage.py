@@ -14,7 +14,7 @@ import faust
 from config.settings import Settings
 from processors.article import Article
 from processors.enrich import EnrichConfig, configure, enrich_batch, installed_pipelines
-from processors.records import dedup_block, enriched_record
+from processors.records import dedup_block, enriched_record, retraction_record
 from streams import metrics
 from streams.dead_letter import DeadLetters, EnrichmentFailed
 from streams.messages import decode, encode, utc_now
@@ -86,14 +86,19 @@ class EnrichStage:
         if not envelopes:
             return
         started = time.perf_counter()
-        articles = [envelope["article"] for _, envelope in envelopes]
+        articles = [envelope["article"] for _, envelope in envelopes
+                    if not envelope.get("retract")]
         try:
-            results = await self._in_pool(enrich_batch, articles)
+            results = await self._in_pool(enrich_batch, articles) if articles else []
         except concurrent.futures.process.BrokenProcessPool:
             results = await self._one_by_one(articles)
         metrics.PROCESSING_SECONDS.labels("enrich").observe(time.perf_counter() - started)
-        for (message, envelope), result in zip(envelopes, results, strict=True):
-            await self._publish(message, envelope, result)
+        pending = iter(results)
+        for message, envelope in envelopes:  # in consumed order, retractions included
+            if envelope.get("retract"):
+                await self._retract(message, envelope)
+            else:
+                await self._publish(message, envelope, next(pending))
 
     async def _one_by_one(self, articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
         results: list[dict[str, Any]] = []
@@ -104,6 +109,15 @@ class EnrichStage:
                 results.append({"error": {"stage": "enrich", "class": type(exc).__name__,
                                           "message": "worker process died on this article"}})
         return results
+
+    async def _retract(self, message: Any, envelope: dict[str, Any]) -> None:
+        record = retraction_record(
+            envelope["article"], dedup=envelope.get("dedup") or dedup_block("kill"),
+            received_at=envelope["received_at"], retracted_at=utc_now(),
+            source=envelope["source"], worker=self.worker_name)
+        await self.out.send(key=message.key, value=encode(record))
+        if self.settings.tombstones:
+            await self.out.send(key=message.key, value=None)
 
     async def _publish(self, message: Any, envelope: dict[str, Any],
                        result: dict[str, Any]) -> None:

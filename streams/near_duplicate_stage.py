@@ -58,6 +58,13 @@ class NearDuplicateStage:
 
     async def _one(self, message: Any, envelope: dict[str, Any], fp: Any) -> None:
         article = envelope["article"]
+        if envelope.get("retract"):
+            # A killed story leaves the index: later copies must not join a dead story.
+            dedup = envelope.get("dedup") or {}
+            dedup["story_id"] = self.index.forget(article["id"])
+            envelope["dedup"] = dedup
+            await self.out.send(key=message.key, value=encode(envelope))
+            return
         match = self.index.observe(article["id"], fp, iso_to_seconds(envelope["received_at"]))
         dedup = envelope.get("dedup") or {}
         dedup.update(story_id=match.story_id, duplicate_of=match.duplicate_of,

@@ -17,7 +17,7 @@ import faust
 
 from config.settings import Settings
 from processors.article import Article
-from processors.records import dedup_block, retraction_record
+from processors.records import dedup_block
 from processors.versions import decide, parse_time, release
 from streams import metrics
 from streams.dead_letter import DeadLetters
@@ -30,14 +30,12 @@ CONTROL_RELEASE = "release"
 
 class VersionsStage:
     def __init__(self, app: faust.App, settings: Settings, source: faust.TopicT,
-                 out: faust.TopicT, enriched: faust.TopicT, dead: DeadLetters,
-                 worker_name: str) -> None:
+                 out: faust.TopicT, dead: DeadLetters) -> None:
+        self.app = app
         self.settings = settings
         self.source = source
         self.out = out
-        self.enriched = enriched
         self.dead = dead
-        self.worker_name = worker_name
         # Keys and values as bytes (the app's raw codec); JSON inside, see _get/_put.
         self.table = app.Table("story-versions", default=None,
                                partitions=settings.topics.partitions,
@@ -77,7 +75,10 @@ class VersionsStage:
             if decision.release_at:
                 self._schedule(key, decision.release_at)
             if decision.retract:
-                await self._retract(envelope, decision.supersedes)
+                # Same path as the article versions, so a consumer never sees the kill
+                # overtaken by the version it retracts.
+                envelope["retract"] = True
+                await self._forward(envelope, decision.verdict, decision.supersedes)
             if decision.publish:
                 await self._forward(envelope, decision.verdict, decision.supersedes)
 
@@ -86,20 +87,10 @@ class VersionsStage:
         envelope["dedup"] = dedup_block(verdict, supersedes=supersedes)
         await self.out.send(key=envelope["article"]["id"].encode(), value=encode(envelope))
 
-    async def _retract(self, envelope: dict[str, Any], supersedes: int | None) -> None:
-        article = envelope["article"]
-        record = retraction_record(
-            article, dedup=dedup_block("kill", supersedes=supersedes),
-            received_at=envelope["received_at"], retracted_at=utc_now(),
-            source=envelope["source"], worker=self.worker_name)
-        key = article["id"].encode()
-        await self.enriched.send(key=key, value=encode(record))
-        if self.settings.tombstones:
-            await self.enriched.send(key=key, value=None)
-
     async def _release(self, key: str) -> None:
         released = release(self._get(key), datetime.now(UTC))
         if released is None:  # already released, superseded or not due: nothing to do
+            log.debug("release of %s: nothing held or not due", key)
             return
         article, decision = released
         self._put(key, decision.state)
@@ -115,8 +106,16 @@ class VersionsStage:
         if when is not None:
             heapq.heappush(self._due, (when.timestamp(), key))
 
+    def _table_settled(self) -> bool:
+        """True once partitions are assigned and the table is recovered from its changelog."""
+        app = self.app
+        return (not app.rebalancing and not app.in_recovery
+                and app.tables.recovery.completed.is_set())
+
     async def tick(self) -> None:
         """Timer body: ask each due story's partition to release its held version."""
+        if not self._table_settled():
+            return  # a scan now would miss what recovery is still restoring
         if self._rescan:
             self._rescan = False
             self._due = []
@@ -124,6 +123,7 @@ class VersionsStage:
                 state = decode(raw_state) if raw_state else None
                 if state and state.get("held") and state.get("release_at"):
                     self._schedule(raw_key.decode(), state["release_at"])
+            log.info("embargo timer: %d held version(s) waiting for release", len(self._due))
         now = datetime.now(UTC).timestamp()
         while self._due and self._due[0][0] <= now:
             _, key = heapq.heappop(self._due)

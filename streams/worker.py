@@ -36,12 +36,10 @@ def prepare_topics(settings: Settings, broker_url: str) -> None:
 def run_worker(settings: Settings) -> int:
     """Run a Faust worker in the foreground until SIGINT/SIGTERM; returns the exit code."""
     with broker_for(settings, Path(settings.data_dir)) as url:
-        fast_join = settings.fast_join if settings.fast_join is not None \
-            else settings.embedded_broker
         if settings.embedded_broker:
             log.warning("no WIRESTREAM_BROKER_URL: started an embedded broker at %s", url)
         prepare_topics(settings, url)
-        wapp = WirestreamApp(settings, url, fast_join=fast_join)
+        wapp = WirestreamApp(settings, url)
         worker = faust.Worker(wapp.app, loglevel=settings.log_level, quiet=True,
                               override_logging=True)
         try:

@@ -42,7 +42,7 @@ def namespace_env(tmp_path: Path) -> dict[str, str]:
         "WIRESTREAM_APP_ID": f"wirestream-test-{os.getpid()}-{n}",
         "WIRESTREAM_METRICS_PORT": str(free_port()),
         "WIRESTREAM_DATA_DIR": str(tmp_path / "data"),
-        "WIRESTREAM_FAST_JOIN": "true",
+        "WIRESTREAM_BROKER_PROFILE": "tansu",
         "WIRESTREAM_NLP_PROCESSES": "1",
         "WIRESTREAM_BATCH_WITHIN_S": "0.2",
     }

@@ -65,3 +65,41 @@ def scrape(port: str | int) -> dict[str, float]:
 
 def record_of(msg: InMessage) -> dict[str, Any]:
     return json.loads(msg.value)
+
+
+def wait_for_metric(port: str | int, name: str, at_least: float, worker: WorkerProcess,
+                    deadline_s: float = 120.0) -> dict[str, float]:
+    """Poll /metrics until ``name`` reaches ``at_least`` (a readiness condition, not a sleep)."""
+    import time
+
+    end = time.monotonic() + deadline_s
+    while True:
+        if not worker.alive():
+            raise AssertionError(f"worker exited:\n{worker.log_tail()}")
+        try:
+            samples = scrape(port)
+        except OSError:
+            samples = {}
+        if samples.get(name, 0.0) >= at_least:
+            return samples
+        if time.monotonic() > end:
+            raise AssertionError(f"{name} did not reach {at_least}: {samples.get(name)}")
+        time.sleep(0.2)  # poll interval
+
+
+def wait_ready(port: str | int, worker: WorkerProcess, deadline_s: float = 180.0) -> None:
+    """Poll /ready until the worker has joined and loaded its pipelines."""
+    import time
+
+    end = time.monotonic() + deadline_s
+    while time.monotonic() < end:
+        if not worker.alive():
+            raise AssertionError(f"worker exited:\n{worker.log_tail()}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=5) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass  # not listening yet, or 503 until ready
+        time.sleep(0.2)  # poll interval
+    raise AssertionError(f"worker not ready within {deadline_s}s:\n{worker.log_tail()}")

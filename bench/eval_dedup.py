@@ -20,16 +20,35 @@ import resource
 import sys
 import time
 from collections import defaultdict
+from datetime import UTC, datetime
 from itertools import combinations
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from processors.near_duplicates import NearDuplicateIndex, fingerprint
+from processors.near_duplicates import fingerprint
+from processors.story_matcher import StoryMatcher
+from processors.versions import looks_like_correction
 
 
-def read_corpus(path: Path, id_field: str, text_fields: list[str]) -> list[tuple[str, str]]:
-    docs: list[tuple[str, str]] = []
+def event_time(value: object, position: int) -> float:
+    """Seconds for the time window: the record's date (ISO 8601 or Reuters'
+    "26-FEB-1987 15:01:01.79") when it has one, else its position in the file."""
+    if isinstance(value, str) and value.strip():
+        for parse in (lambda v: datetime.fromisoformat(v.replace("Z", "+00:00")),
+                      lambda v: datetime.strptime(v.strip(), "%d-%b-%Y %H:%M:%S.%f")):
+            try:
+                parsed = parse(value)
+            except ValueError:
+                continue
+            return parsed.replace(tzinfo=parsed.tzinfo or UTC).timestamp()
+    return float(position)
+
+
+def read_corpus(path: Path, id_field: str, text_fields: list[str], time_field: str = "date"
+                ) -> list[tuple[str, str, str, float]]:
+    """(id, headline = first text field, text, event time) per record."""
+    docs: list[tuple[str, str, str, float]] = []
     with path.open(encoding="utf-8") as lines:
         for line in lines:
             if not line.strip():
@@ -37,7 +56,8 @@ def read_corpus(path: Path, id_field: str, text_fields: list[str]) -> list[tuple
             record = json.loads(line)
             parts = [str(record.get(f) or "") for f in text_fields]
             text = "\n".join(parts) if any(parts) else str(record.get("text") or "")
-            docs.append((str(record[id_field]), text))
+            docs.append((str(record[id_field]), parts[0], text,
+                         event_time(record.get(time_field), len(docs))))
     return docs
 
 
@@ -59,24 +79,36 @@ def main() -> None:
     parser.add_argument("--min-jaccard", type=float, default=0.8)
     parser.add_argument("--id-field", default="id")
     parser.add_argument("--text-fields", default="title,body")
+    parser.add_argument("--time-field", default="date",
+                        help="record field with the article's time (else file position)")
+    parser.add_argument("--correction-window-h", type=float, default=72.0)
+    parser.add_argument("--corrections", type=Path,
+                        help="JSON list of {corrected_newid, original_newid_guess}: score the "
+                             "links from corrections to the stories they correct")
     args = parser.parse_args()
-    for path in (args.corpus, args.pairs):
+    for path in (args.corpus, args.pairs, *([args.corrections] if args.corrections else [])):
         if not path.is_file():
             sys.exit(f"error: {path} is not a readable file")
-    docs = read_corpus(args.corpus, args.id_field, args.text_fields.split(","))
+    docs = read_corpus(args.corpus, args.id_field, args.text_fields.split(","),
+                       args.time_field)
     key = read_pairs(args.pairs)
     gold = {pair for pair, j in key.items() if j >= args.min_jaccard}
 
-    index = NearDuplicateIndex(threshold=args.min_jaccard, window_s=None, max_items=10**9)
+    matcher = StoryMatcher(threshold=args.min_jaccard, window_s=None, max_items=10**9,
+                           correction_window_s=args.correction_window_h * 3600)
     story: dict[str, str] = {}
     links: list[frozenset[str]] = []
+    correction_links: dict[str, str] = {}
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
-    for position, (doc_id, text) in enumerate(docs):
-        match = index.observe(doc_id, fingerprint(text), float(position))
+    for doc_id, headline, text, seen_at in docs:
+        match = matcher.observe(doc_id, headline, fingerprint(text), seen_at,
+                                looks_like_correction(headline))
         story[doc_id] = match.story_id
         if match.is_duplicate and match.matched_id:
             links.append(frozenset((doc_id, match.matched_id)))
+        if match.corrects:
+            correction_links[doc_id] = match.corrects
     seconds = time.perf_counter() - started
     # Growth of peak RSS while indexing: includes the Rust LSH tables (KiB on Linux).
     grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) * 1024
@@ -105,7 +137,25 @@ def main() -> None:
     print(f"links made: {len(links)}; correct: {len(correct_links)}; precision {precision:.4f}")
     print(f"index memory (peak RSS growth) {result['index_rss_mb']} MB "
           f"({result['bytes_per_article']} bytes/article)")
+    if args.corrections:
+        result.update(score_corrections(json.loads(args.corrections.read_text()), story,
+                                        correction_links))
+        print(f"corrections linked to the story they correct: {result['corrections_linked']}"
+              f" of {result['corrections']}; links to anything else: "
+              f"{result['correction_false_links']}")
     print(json.dumps(result))
+
+
+def score_corrections(expected: list[dict[str, int]], story: dict[str, str],
+                      links: dict[str, str]) -> dict[str, int]:
+    """A correction counts as linked when it ends up in its original's story (as a
+    correction or a copy); a correction link to any other article is a false link."""
+    pairs = {str(e["corrected_newid"]): str(e["original_newid_guess"]) for e in expected}
+    linked = sum(1 for new, old in pairs.items() if story.get(new) == story.get(old))
+    false_links = sum(1 for new, old in links.items() if pairs.get(new) != old
+                      and story.get(old) != story.get(pairs.get(new, "")))
+    return {"corrections": len(pairs), "corrections_linked": linked,
+            "correction_links": len(links), "correction_false_links": false_links}
 
 
 if __name__ == "__main__":

@@ -112,6 +112,13 @@ class NearDuplicateIndex:
         key = self._by_article.get(article_id)
         return self._entries[key].story_id if key is not None else None
 
+    def assign_story(self, article_id: str, story_id: str) -> None:
+        """Move an indexed article (and copies that join it later) to another story."""
+        key = self._by_article.get(article_id)
+        if key is not None:
+            entry = self._entries[key]
+            entry.story_id = story_id
+
     def forget(self, article_id: str) -> str | None:
         """Drop a killed article from the index; returns the story it belonged to."""
         key = self._by_article.get(article_id)

@@ -15,11 +15,11 @@ _ARTICLE_FIELDS = (
 
 
 def dedup_block(verdict: str, *, story_id: str | None = None, duplicate_of: str | None = None,
-                similarity: float | None = None, supersedes: int | None = None
-                ) -> dict[str, Any]:
+                similarity: float | None = None, supersedes: int | None = None,
+                corrects: str | None = None) -> dict[str, Any]:
     """The ``dedup`` object every output record carries."""
     return {"verdict": verdict, "story_id": story_id, "duplicate_of": duplicate_of,
-            "similarity": similarity, "supersedes": supersedes}
+            "similarity": similarity, "supersedes": supersedes, "corrects": corrects}
 
 
 def enriched_record(

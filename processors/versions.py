@@ -27,7 +27,7 @@ _CORRECTION_WORDS = re.compile(
     r"\b(correct(s|ed|ion)|korrektur|korrigiert|berichtigt|berichtigung|rectificatif|"
     r"correcci[oó]n|corregido)\b", re.IGNORECASE)
 _CORRECTION_HEADLINE = re.compile(
-    r"^\s*(corrected|correction|korrektur|berichtigung|rectificatif|correcci[oó]n)\b",
+    r"^\W*(corrected|correction|korrektur|berichtigung|rectificatif|correcci[oó]n)\b",
     re.IGNORECASE)
 
 
@@ -42,10 +42,15 @@ def parse_time(value: str | None) -> datetime | None:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
+def looks_like_correction(headline: str) -> bool:
+    """A headline marked as a correction ("CORRECTED - ...", "(CORRECTED)-...")."""
+    return bool(_CORRECTION_HEADLINE.match(headline))
+
+
 def is_correction(article: Article) -> bool:
     if _CORRECTION_SIGNALS & {s.lower() for s in article.signals}:
         return True
-    if _CORRECTION_HEADLINE.match(article.headline):
+    if looks_like_correction(article.headline):
         return True
     return any(_CORRECTION_WORDS.search(note) for note in article.ednotes)
 

@@ -13,8 +13,11 @@ from typing import Any
 import faust
 
 from config.settings import Settings
-from processors.near_duplicates import NearDuplicateIndex, fingerprint
+from processors.article import Article
+from processors.near_duplicates import fingerprint
 from processors.records import duplicate_record
+from processors.story_matcher import StoryMatcher
+from processors.versions import is_correction
 from streams import metrics
 from streams.dead_letter import DeadLetters
 from streams.messages import decode, encode, iso_to_seconds, utc_now
@@ -32,9 +35,10 @@ class NearDuplicateStage:
         self.duplicates = duplicates
         self.dead = dead
         self.worker_name = worker_name
-        self.index = NearDuplicateIndex(threshold=settings.dedup_threshold,
-                                        window_s=settings.dedup_window_s,
-                                        max_items=settings.dedup_max_items)
+        self.matcher = StoryMatcher(threshold=settings.dedup_threshold,
+                                    window_s=settings.dedup_window_s,
+                                    max_items=settings.dedup_max_items,
+                                    correction_window_s=settings.dedup_window_s)
 
     async def run(self, stream: faust.StreamT) -> None:
         async for events in stream.take_events(self.settings.batch_size,
@@ -61,14 +65,16 @@ class NearDuplicateStage:
         if envelope.get("retract"):
             # A killed story leaves the index: later copies must not join a dead story.
             dedup = envelope.get("dedup") or {}
-            dedup["story_id"] = self.index.forget(article["id"])
+            dedup["story_id"] = self.matcher.forget(article["id"])
             envelope["dedup"] = dedup
             await self.out.send(key=message.key, value=encode(envelope))
             return
-        match = self.index.observe(article["id"], fp, iso_to_seconds(envelope["received_at"]))
+        match = self.matcher.observe(article["id"], article.get("headline") or "", fp,
+                                     iso_to_seconds(envelope["received_at"]),
+                                     is_correction(Article.from_dict(article)))
         dedup = envelope.get("dedup") or {}
         dedup.update(story_id=match.story_id, duplicate_of=match.duplicate_of,
-                     similarity=match.similarity)
+                     similarity=match.similarity, corrects=match.corrects)
         if match.is_duplicate:
             dedup["verdict"] = "duplicate"
             metrics.DEDUP_VERDICTS.labels("duplicate").inc()

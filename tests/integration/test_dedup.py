@@ -124,6 +124,7 @@ def test_versions_kills_duplicates_and_embargo_across_a_restart(
         "duplicate_of": None,
         "similarity": None,
         "supersedes": 1,
+        "corrects": None,
     }
     assert by_key[dpa_correction_id]["dedup"]["verdict"] == "correction"
     assert by_key[dpa_embargo_id]["dedup"]["verdict"] == "new"  # its embargo is in the past

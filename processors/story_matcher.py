@@ -1,0 +1,49 @@
+"""One decision per article for the near-duplicate stage: copy, correction of another
+story id, or a story of its own. Used by the stream and by bench/eval_dedup.py alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from processors.corrections import CorrectionLinker
+from processors.near_duplicates import Fingerprint, NearDuplicateIndex
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMatch:
+    story_id: str
+    is_duplicate: bool
+    duplicate_of: str | None = None  # a copy: the story's first article
+    similarity: float | None = None
+    matched_id: str | None = None  # the article the copy was found similar to
+    corrects: str | None = None  # a correction under a new id: the article it corrects
+
+
+class StoryMatcher:
+    def __init__(self, threshold: float = 0.8, window_s: float | None = 72 * 3600,
+                 max_items: int = 1_000_000,
+                 correction_window_s: float | None = 72 * 3600) -> None:
+        self.index = NearDuplicateIndex(threshold, window_s, max_items)
+        # Corrections follow their original within hours; a short window keeps a
+        # headline like "GENERAL INSTRUMENT CORP 4TH QTR" from matching last month's.
+        self.corrections = CorrectionLinker(correction_window_s, max_items)
+
+    def observe(self, article_id: str, headline: str, fp: Fingerprint, seen_at: float,
+                is_correction: bool) -> StoryMatch:
+        known = self.index.story_of(article_id) is not None
+        match = self.index.observe(article_id, fp, seen_at)
+        result = StoryMatch(match.story_id, match.is_duplicate, match.duplicate_of,
+                            match.similarity, match.matched_id)
+        if is_correction and not known and not match.is_duplicate:
+            link = self.corrections.find(article_id, headline, fp.hashes, seen_at)
+            if link is not None:
+                self.index.assign_story(article_id, link.story_id)
+                result = StoryMatch(link.story_id, False, corrects=link.article_id,
+                                    similarity=link.score)
+        if not known:
+            self.corrections.remember(article_id, result.story_id, headline, fp.hashes,
+                                      seen_at)
+        return result
+
+    def forget(self, article_id: str) -> str | None:
+        return self.index.forget(article_id)

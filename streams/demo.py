@@ -38,7 +38,7 @@ def scrape_metrics(host: str, port: int) -> list[str]:
         return []
     return [line for line in text.splitlines()
             if line.startswith("wirestream_") and "_bucket" not in line
-            and not line.startswith("wirestream_processing_seconds_created")]
+            and "_created" not in line]
 
 
 def run_demo(settings: Settings, files: list[Path], *, follow: bool, as_json: bool,
@@ -72,7 +72,7 @@ def run_demo(settings: Settings, files: list[Path], *, follow: bool, as_json: bo
             ok = asyncio.run(_collect(url, names, items, worker, console, as_json=as_json,
                                       follow=follow, timeout_s=timeout_s))
             for line in scrape_metrics(settings.metrics_host, settings.metrics_port):
-                console.print(f"  [dim]{line}[/dim]")
+                console.print(f"  [dim]{line}[/dim]", soft_wrap=True)
         except KeyboardInterrupt:
             ok = True
         finally:

@@ -25,6 +25,15 @@ def enriched_panel(record: dict[str, Any]) -> Panel:
                              f"@ {detection.get('confidence')}, declared "
                              f"{detection.get('declared')})")
     grid.add_row("model", model_text)
+    dedup = record.get("dedup") or {}
+    extra = ""
+    if dedup.get("duplicate_of"):
+        extra = f", copy of {dedup['duplicate_of']} (similarity {dedup.get('similarity')})"
+    elif dedup.get("corrects"):
+        extra = f", corrects {dedup['corrects']}"
+    elif dedup.get("supersedes") is not None:
+        extra = f", supersedes v{dedup['supersedes']}"
+    grid.add_row("dedup", f"{dedup.get('verdict')}  {dedup.get('story_id')}{extra}")
     grid.add_row("words", str(record.get("word_count")))
     by_label: dict[str, list[str]] = defaultdict(list)
     for ent in record.get("entities", []):

@@ -53,3 +53,9 @@ def test_gazetteer_is_well_formed():
         assert entry["label"] in {"PER", "ORG", "LOC", "MISC"}
         assert entry["names"] and all(n.strip() == n and n for n in entry["names"])
     assert len(ruler_patterns()) >= len(canonicals)
+
+
+def test_unambiguous_surnames_resolve_to_the_person():
+    found = _ents("de", "In ihrem Anruf deutete Putin auf den Schritt hin, sagte Raisi.")
+    assert ("Putin", "PER", "Vladimir Putin") in found
+    assert ("Raisi", "PER", "Ebrahim Raisi") in found

@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.corpora import REUTERS, require_shared  # noqa: E402
-from processors.near_duplicates import fingerprint  # noqa: E402
-from processors.story_matcher import StoryMatcher  # noqa: E402
+from bench.corpora import REUTERS, require_shared
+from processors.near_duplicates import fingerprint
+from processors.story_matcher import StoryMatcher
 
 
 def rss_mb() -> float:

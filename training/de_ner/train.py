@@ -1,0 +1,188 @@
+"""End to end: convert the corpora -> train the pipeline -> package de_wirestream_ner as a wheel.
+
+Runs on one CPU thread with a fixed seed. Everything it writes goes to training/de_ner/build/
+(git-ignored) except the final wheel, which is copied to models/.
+
+    python training/de_ner/train.py                      # the shipped recipe
+    python training/de_ner/train.py --name exp_ler --sources germeval,smartdata_news,ler \\
+        --max-steps 3000 --no-package                     # an experiment
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO_ROOT = HERE.parents[1]
+BUILD = HERE / "build"
+CORPUS = BUILD / "corpus"
+MODELS_DIR = REPO_ROOT / "models"
+
+# The shipped recipe: modern news only, GermEval (the only source with MISC) repeated 3x
+# (see README.md for the measured alternatives).
+DEFAULT_SOURCES = "germeval*3,smartdata_news"
+SEED = 0
+
+PACKAGE_NAME = "wirestream_ner"
+PACKAGE_VERSION = "0.1.0"
+META: dict[str, object] = {
+    "name": PACKAGE_NAME,
+    "lang": "de",
+    "version": PACKAGE_VERSION,
+    "description": "wirestream: German named entities (PER, ORG, LOC, MISC) for wire news; "
+                   "CPU pipeline (sentencizer, tok2vec, ner) trained by training/de_ner.",
+    "author": "wirestream",
+    "email": "",
+    "url": "",
+    "license": "CC BY 4.0 (training data: GermEval 2014, DFKI SmartData)",
+}
+
+SINGLE_THREAD = {
+    "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+    "BLIS_NUM_THREADS": "1", "VECLIB_MAXIMUM_THREADS": "1", "NUMEXPR_NUM_THREADS": "1",
+    "PYTHONHASHSEED": "0",
+}
+
+# source name -> the DocBins it contributes to training
+SOURCE_FILES: dict[str, tuple[str, ...]] = {
+    "germeval": ("germeval.train.spacy",),
+    "smartdata_news": ("smartdata_news.train.spacy",),
+    "smartdata_tweets": ("smartdata_tweets.train.spacy",),
+    "ler": ("ler.train.spacy",),
+    "historic": ("historic.train.spacy",),
+}
+
+
+def run(cmd: list[str], log_path: Path | None = None) -> None:
+    env = {**os.environ, **SINGLE_THREAD}
+    print("+", " ".join(cmd), flush=True)
+    if log_path is None:
+        subprocess.run(cmd, check=True, env=env, cwd=REPO_ROOT)
+        return
+    with log_path.open("w", encoding="utf-8") as log:
+        proc = subprocess.Popen(cmd, env=env, cwd=REPO_ROOT, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            sys.stdout.write(line)
+            sys.stdout.flush()
+            log.write(line)
+        if proc.wait() != 0:
+            raise subprocess.CalledProcessError(proc.returncode, cmd)
+
+
+def assemble_train(name: str, sources: list[str]) -> Path:
+    """A directory of symlinks to the chosen training DocBins ("src*2" repeats a source)."""
+    train_dir = BUILD / "train" / name
+    if train_dir.exists():
+        shutil.rmtree(train_dir)
+    train_dir.mkdir(parents=True)
+    for spec in sources:
+        source, _, times = spec.partition("*")
+        if source not in SOURCE_FILES:
+            raise SystemExit(f"unknown source {source!r}; known: {', '.join(SOURCE_FILES)}")
+        for copy in range(int(times or 1)):
+            for fname in SOURCE_FILES[source]:
+                target = CORPUS / fname
+                (train_dir / f"{copy}_{fname}").symlink_to(target)
+    return train_dir
+
+
+def package(model_dir: Path) -> Path:
+    meta_path = BUILD / "meta.json"
+    manifest = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
+    meta = dict(META)
+    meta["sources"] = [
+        {"name": "GermEval 2014 NER (dev set; test set held out for evaluation)",
+         "url": "https://sites.google.com/site/germeval2014ner/", "license": "CC BY 4.0",
+         "author": "Benikova, Biemann, Reznicek"},
+        {"name": "DFKI SmartData Corpus v1 (news and RSS documents)",
+         "url": "https://github.com/DFKI-NLP/smartdata-corpus", "license": "CC BY 4.0",
+         "author": "Schiersch et al. (DFKI)"},
+    ]
+    meta["training_files"] = manifest["outputs"]
+    meta_path.write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = BUILD / "package"
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    run([sys.executable, "-m", "spacy", "package", str(model_dir), str(out),
+         "--name", PACKAGE_NAME, "--version", PACKAGE_VERSION, "--meta-path", str(meta_path),
+         "--build", "wheel", "--force"])
+    wheels = sorted(out.rglob("*.whl"))
+    if len(wheels) != 1:
+        raise SystemExit(f"expected one wheel under {out}, found {wheels}")
+    MODELS_DIR.mkdir(exist_ok=True)
+    dest = MODELS_DIR / f"de_{PACKAGE_NAME}-{PACKAGE_VERSION}-py3-none-any.whl"
+    shutil.copyfile(wheels[0], dest)
+    print(f"wheel: {dest} ({dest.stat().st_size / 1e6:.2f} MB)")
+    return dest
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="convert -> train -> package de_wirestream_ner")
+    parser.add_argument("--name", default="final", help="run name (build/model/NAME)")
+    parser.add_argument("--sources", default=DEFAULT_SOURCES,
+                        help=f"comma-separated training sources ({', '.join(SOURCE_FILES)}); "
+                             "'src*2' repeats one")
+    parser.add_argument("--data-dir", type=Path, default=None, help="../shared/data/ner")
+    parser.add_argument("--skip-convert", action="store_true",
+                        help="reuse build/corpus if it exists")
+    parser.add_argument("--no-package", action="store_true", help="train only")
+    parser.add_argument("--max-steps", type=int, default=None, help="override training.max_steps")
+    parser.add_argument("overrides", nargs="*", help="extra spaCy overrides, e.g. "
+                        "--training.dropout=0.3 (put them after --)")
+    args = parser.parse_args(argv)
+
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    if not (args.skip_convert and (CORPUS / "manifest.json").exists()):
+        cmd = [sys.executable, str(HERE / "convert.py"), "--out", str(CORPUS)]
+        if args.data_dir is not None:
+            cmd += ["--data-dir", str(args.data_dir)]
+        run(cmd)
+    timings["convert_s"] = time.perf_counter() - t0
+
+    train_dir = assemble_train(args.name, [s.strip() for s in args.sources.split(",") if s])
+    model_dir = BUILD / "model" / args.name
+    cmd = [sys.executable, "-m", "spacy", "train", str(HERE / "config.cfg"),
+           "--output", str(model_dir), "--gpu-id", "-1",
+           "--paths.train", str(train_dir), "--paths.dev", str(CORPUS / "germeval.dev.spacy"),
+           "--system.seed", str(SEED)]
+    if args.max_steps is not None:
+        cmd += ["--training.max_steps", str(args.max_steps)]
+    cmd += args.overrides
+    model_dir.mkdir(parents=True, exist_ok=True)
+    t1 = time.perf_counter()
+    run(cmd, log_path=model_dir / "train.log")
+    timings["train_s"] = time.perf_counter() - t1
+
+    # Scores of the best model on both dev sets (GermEval part: all labels; SmartData: no MISC).
+    scores: dict[str, object] = {}
+    for dev in ("germeval.dev", "smartdata_news.dev"):
+        out_json = model_dir / f"eval_{dev}.json"
+        run([sys.executable, "-m", "spacy", "evaluate", str(model_dir / "model-best"),
+             str(CORPUS / f"{dev}.spacy"), "--output", str(out_json)])
+        data = json.loads(out_json.read_text(encoding="utf-8"))
+        scores[dev] = {k: data[k] for k in ("ents_p", "ents_r", "ents_f", "ents_per_type")}
+
+    if not args.no_package:
+        t2 = time.perf_counter()
+        package(model_dir / "model-best")
+        timings["package_s"] = time.perf_counter() - t2
+    summary = {"name": args.name, "sources": args.sources, "seed": SEED, **timings,
+               "dev_scores": scores}
+    (model_dir / "summary.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 import time
 import urllib.request
 from pathlib import Path
@@ -62,6 +63,12 @@ def run_demo(settings: Settings, files: list[Path], *, follow: bool, as_json: bo
         console.print(f"broker [bold]{url}[/bold]  ·  metrics "
                       f"http://{settings.metrics_host}:{settings.metrics_port}/metrics")
         env = {"WIRESTREAM_BROKER_PROFILE": "tansu" if settings.tansu else "kafka"}
+        if settings.embedded_broker:
+            # The embedded broker starts empty; table state from an earlier run would
+            # not match its changelogs (Faust refuses that), so each run starts clean.
+            state_dir = data_dir / "demo-state"
+            shutil.rmtree(state_dir, ignore_errors=True)
+            env["WIRESTREAM_DATA_DIR"] = str(state_dir)
         worker = WorkerProcess(url, data_dir / "worker.log", env)
         try:
             messages = [OutMessage(i.key.encode() if i.key else None, i.payload,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,6 +39,10 @@ def run_worker(settings: Settings) -> int:
     with broker_for(settings, Path(settings.data_dir)) as url:
         if settings.embedded_broker:
             log.warning("no WIRESTREAM_BROKER_URL: started an embedded broker at %s", url)
+            # A fresh broker has no changelogs: start from empty table state too.
+            state_dir = Path(settings.data_dir) / "embedded-state"
+            shutil.rmtree(state_dir, ignore_errors=True)
+            settings = settings.model_copy(update={"data_dir": str(state_dir)})
         prepare_topics(settings, url)
         wapp = WirestreamApp(settings, url)
         worker = faust.Worker(wapp.app, loglevel=settings.log_level, quiet=True,

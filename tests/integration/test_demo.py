@@ -35,3 +35,12 @@ def test_demo_replays_every_sample_and_exits_zero(tmp_path):
         jsonschema.validate(record, SCHEMA)
     assert {r["language"] for r in records} >= {"en", "de", "fr", "es"}
     assert "wirestream_articles_enriched_total" in result.stderr  # metrics were served
+    seed = [r for r in records if r["id"].startswith("file:")]
+    if seed:  # the German seed story, when ../shared is there
+        assert seed[0]["language"] == "de"
+
+    # A second run in the same data dir starts a new empty broker: it must not trip
+    # over the table state the first run left behind.
+    again = subprocess.run([sys.executable, "-m", "streams.cli", "demo", "--json"],
+                           capture_output=True, text=True, timeout=600, env=env)
+    assert again.returncode == 0, again.stderr[-3000:]

@@ -57,6 +57,9 @@ SOURCE_FILES: dict[str, tuple[str, ...]] = {
     "smartdata_tweets": ("smartdata_tweets.train.spacy",),
     "ler": ("ler.train.spacy",),
     "historic": ("historic.train.spacy",),
+    # GermEval 2014 test: the held-out evaluation set of the shipped recipe; used for
+    # training only in runs that are then scored on the GermEval dev part instead.
+    "germeval_test": ("germeval.test.spacy",),
 }
 
 

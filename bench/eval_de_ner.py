@@ -1,4 +1,4 @@
-"""Evaluate an installed German spaCy pipeline on the held-out GermEval 2014 test set.
+"""Evaluate an installed German spaCy pipeline on held-out GermEval 2014 sentences.
 
     python bench/eval_de_ner.py [PIPELINE] [--limit N] [--batch-size B]
 
@@ -77,7 +77,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="installed spaCy pipeline (package name or path)")
     parser.add_argument("--data-dir", type=Path, default=NER_DIR,
                         help="the NER data folder (default: ../shared/data/ner)")
-    parser.add_argument("--limit", type=int, default=0, help="first N test sentences only")
+    parser.add_argument("--split", choices=["heldout", "test"], default="heldout",
+                        help="heldout: the GermEval dev sentences kept out of training "
+                             "(default); test: GermEval 2014 test, which the shipped recipe "
+                             "trains on, so only for pipelines trained without it")
+    parser.add_argument("--limit", type=int, default=0, help="first N sentences only")
     parser.add_argument("--batch-size", type=int, default=256)
     args = parser.parse_args(argv)
 
@@ -104,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     if disabled:
         nlp.select_pipes(disable=disabled)
 
-    gold = convert.germeval_test_docs(args.data_dir, nlp.vocab)
+    gold = (convert.germeval_heldout_docs(args.data_dir, nlp.vocab) if args.split == "heldout"
+            else convert.germeval_test_docs(args.data_dir, nlp.vocab))
     if args.limit:
         gold = gold[: args.limit]
     texts = [doc.text for doc in gold]
@@ -125,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     meta = nlp.meta
     version = f"{meta.get('lang', '')}_{meta.get('name', '')}-{meta.get('version', '')}"
     print(f"pipeline {args.pipeline} ({version}), components {nlp.pipe_names}")
-    print(f"GermEval 2014 test: {len(gold)} sentences, {words} words, "
+    print(f"GermEval 2014 {args.split}: {len(gold)} sentences, {words} words, "
           f"{sum(gold_counts.values())} gold entities")
     print(f"{'label':<8}{'P':>8}{'R':>8}{'F1':>8}{'gold':>8}")
     print(f"{'ALL':<8}{scores['ents_p'] * 100:8.2f}{scores['ents_r'] * 100:8.2f}"
@@ -140,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     words_per_s = words / seconds if seconds > 0 else 0.0
     print(f"speed: {words_per_s:,.0f} words/s (1 process, {seconds:.1f} s)")
     result = {
-        "pipeline": args.pipeline, "version": version, "dataset": "germeval2014-test",
+        "pipeline": args.pipeline, "version": version, "dataset": f"germeval2014-{args.split}",
         "sentences": len(gold), "words": words,
         "p": round(scores["ents_p"], 4), "r": round(scores["ents_r"], 4),
         "f": round(scores["ents_f"], 4), "per_label": result_labels,

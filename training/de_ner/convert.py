@@ -431,6 +431,15 @@ def convert(data_dir: Path, out_dir: Path, log: Callable[[str], None] = print) -
     return manifest
 
 
+def germeval_heldout_docs(data_dir: Path, vocab: Vocab | None = None) -> list[Doc]:
+    """The held-out evaluation sentences of the shipped recipe: the GermEval 2014 dev
+    sentences the deterministic split keeps out of training (about 25%)."""
+    vocab = vocab if vocab is not None else spacy.blank("de").vocab
+    path = data_dir / "germeval2014" / "NER-de-dev.tsv"
+    return [doc for key, doc in read_germeval(path, vocab)
+            if bucket(key) < GERMEVAL_DEV_PERCENT]
+
+
 def germeval_test_docs(data_dir: Path, vocab: Vocab | None = None) -> list[Doc]:
     """The held-out evaluation sentences (GermEval 2014 test), converted as for training."""
     vocab = vocab if vocab is not None else spacy.blank("de").vocab

@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 # Components entity extraction needs; everything else is disabled at load time
 # so it costs nothing (tagger, parser, lemmatizer come back when events need them).
 NER_COMPONENTS = frozenset({"tok2vec", "ner", "entity_ruler", "sentencizer", "senter",
-                            "news_names"})
+                            "news_names", "news_places"})
 
 
 @dataclass(frozen=True, slots=True)

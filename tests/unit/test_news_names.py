@@ -4,7 +4,13 @@ import json
 
 import spacy
 
-from processors.news_names import GAZETTEER, PIPE_NAME, add_news_names, ruler_patterns
+from processors.news_names import (
+    GAZETTEER,
+    PIPE_NAME,
+    PLACES_PIPE_NAME,
+    add_news_names,
+    ruler_patterns,
+)
 
 
 def _ents(lang: str, text: str) -> list[tuple[str, str, str]]:
@@ -37,12 +43,22 @@ def test_matching_is_case_sensitive_for_acronyms():
     assert ("UN", "ORG", "United Nations") in _ents("en", "The UN said so.")
 
 
-def test_ruler_is_added_once_and_before_ner():
+def test_rulers_are_added_once_names_before_and_places_after_ner():
     nlp = spacy.blank("en")
-    nlp.add_pipe("ner")
+    nlp.add_pipe("entity_ruler", name="ner")  # a stand-in: only its place matters here
     assert add_news_names(nlp)
     assert not add_news_names(nlp)
-    assert nlp.pipe_names.index(PIPE_NAME) < nlp.pipe_names.index("ner")
+    order = nlp.pipe_names
+    assert order.index(PIPE_NAME) < order.index("ner") < order.index(PLACES_PIPE_NAME)
+
+
+def test_a_place_does_not_cut_a_longer_name_the_model_found():
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler", name="ner")  # stands in for the statistical ner
+    ruler.add_patterns([{"label": "ORG", "pattern": "Washington Redskins"}])
+    add_news_names(nlp)
+    ents = [(e.text, e.label_) for e in nlp("The Washington Redskins won in Washington.").ents]
+    assert ents == [("Washington Redskins", "ORG"), ("Washington", "LOC")]
 
 
 def test_gazetteer_is_well_formed():

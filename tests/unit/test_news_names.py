@@ -45,7 +45,8 @@ def test_matching_is_case_sensitive_for_acronyms():
 
 def test_rulers_are_added_once_names_before_and_places_after_ner():
     nlp = spacy.blank("en")
-    nlp.add_pipe("entity_ruler", name="ner")  # a stand-in: only its place matters here
+    stand_in = nlp.add_pipe("entity_ruler", name="ner")  # only its place matters here
+    stand_in.add_patterns([{"label": "ORG", "pattern": "Acme"}])
     assert add_news_names(nlp)
     assert not add_news_names(nlp)
     order = nlp.pipe_names

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import time
 
 import faust
@@ -11,6 +13,8 @@ from processors.formats import parse_raw
 from streams import metrics
 from streams.dead_letter import DeadLetters
 from streams.messages import encode, header, seconds_to_iso
+
+_INLINE_PARSE_BYTES = 64 * 1024
 
 
 class IngestStage:
@@ -25,13 +29,16 @@ class IngestStage:
             metrics.ARTICLES_RECEIVED.inc()
             started = time.perf_counter()
             payload = message.value if isinstance(message.value, bytes) else b""
+            parse = functools.partial(
+                parse_raw, payload, content_type=header(message.headers, "content-type"),
+                max_bytes=self.settings.max_message_bytes,
+                max_body_chars=self.settings.max_body_chars)
             try:
-                article = parse_raw(
-                    payload,
-                    content_type=header(message.headers, "content-type"),
-                    max_bytes=self.settings.max_message_bytes,
-                    max_body_chars=self.settings.max_body_chars,
-                )
+                # Typical items parse in well under a millisecond; a big body (HTML
+                # clean-up of up to max_message_bytes) goes to a thread so heartbeats
+                # and the other agents keep running.
+                article = (parse() if len(payload) < _INLINE_PARSE_BYTES
+                           else await asyncio.get_running_loop().run_in_executor(None, parse))
             except Exception as exc:  # anything the parser raises: dead-letter, never crash
                 await self.dead.send(message, exc, stage="ingest", payload=payload)
                 continue

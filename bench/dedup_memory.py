@@ -4,8 +4,10 @@
 
 Feeds N distinct articles built from real Reuters text (each Reuters story with a
 different window of another story's words appended, so shingle sets differ like
-real articles do) through StoryMatcher with no eviction, then prints the process's
-resident memory growth per article and the articles/s. Last line: one JSON object.
+real articles do) through StoryMatcher with no eviction and its entries in RocksDB,
+as in the stream, then prints the process's resident memory growth per article
+(LSH tables, the correction headline index capped at 100,000, RocksDB's caches) and
+the articles/s. Last line: one JSON object.
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ import argparse
 import json
 import resource
 import sys
+import tempfile
 import time
 from pathlib import Path
+
+from rocksdict import Rdict
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -40,7 +45,10 @@ def main() -> None:
             doc = json.loads(line)
             if doc.get("body"):
                 stories.append((doc["title"], doc["body"].split()))
-    matcher = StoryMatcher(window_s=None, max_items=args.n + 1, correction_window_s=None)
+    # As in the stream: index entries in RocksDB on disk, LSH tables in memory.
+    store = Rdict(tempfile.mkdtemp(prefix="wirestream-dedup-"))
+    matcher = StoryMatcher(window_s=None, max_items=args.n + 1, correction_window_s=None,
+                           store=store)
     before = rss_mb()
     started = time.perf_counter()
     for i in range(args.n):

@@ -6,15 +6,19 @@ threshold joins that story. LSH is tuned well below the threshold (16 bands of 4
 rows catch a 0.8-similar pair with probability 0.9998) and every candidate is
 checked exactly on the stored shingle hashes, so precision does not depend on luck.
 Entries leave the index after ``window_s`` seconds of event time or when it holds
-``max_items``, whichever comes first, so memory stays bounded.
+``max_items``, whichever comes first. Only the LSH tables live in memory (under 1 KB
+an article); each article's entry (ids, time, shingle hashes) is kept in a key-value
+store: a dict by default, RocksDB on disk in the stream, where the index also comes
+back after a restart (``rebuild``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import struct
 import zlib
-from collections import OrderedDict
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,12 +69,17 @@ class Fingerprint:
     minhash: RMinHash
 
 
-def fingerprint(text: str, k: int = 5) -> Fingerprint:
-    items = shingles(text, k)
+def minhash_of(hashes: np.ndarray) -> RMinHash:
+    """MinHash over the shingle hashes themselves, so it can be rebuilt from storage."""
     minhash = RMinHash(NUM_PERM, SEED)
-    if items:
-        minhash.update(items)
-    return Fingerprint(shingle_hashes(items), minhash)
+    if hashes.size:
+        minhash.update([int(h).to_bytes(4, "little") for h in hashes])
+    return minhash
+
+
+def fingerprint(text: str, k: int = 5) -> Fingerprint:
+    hashes = shingle_hashes(shingles(text, k))
+    return Fingerprint(hashes, minhash_of(hashes))
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,55 +99,104 @@ class _Entry:
     hashes: np.ndarray
     seen_at: float
 
+    _HEAD = struct.Struct("<dHHH")
+
+    def pack(self) -> bytes:
+        ids = [x.encode("utf-8") for x in (self.article_id, self.story_id, self.root_id)]
+        return (self._HEAD.pack(self.seen_at, *(len(x) for x in ids)) + b"".join(ids)
+                + self.hashes.astype("<u4").tobytes())
+
+    @classmethod
+    def unpack(cls, data: bytes) -> _Entry:
+        seen_at, la, ls, lr = cls._HEAD.unpack_from(data)
+        at = cls._HEAD.size
+        article, story, root = (data[at:at + la], data[at + la:at + la + ls],
+                                data[at + la + ls:at + la + ls + lr])
+        hashes = np.frombuffer(data, dtype="<u4", offset=at + la + ls + lr).astype(np.uint32)
+        return cls(article.decode(), story.decode(), root.decode(), hashes, seen_at)
+
+
+def _key_bytes(key: int) -> bytes:
+    return b"k:" + key.to_bytes(8, "big")
+
+
+def _id_bytes(article_id: str) -> bytes:
+    return b"a:" + article_id.encode("utf-8")
+
 
 class NearDuplicateIndex:
     def __init__(self, threshold: float = 0.8, window_s: float | None = 72 * 3600,
-                 max_items: int = 1_000_000) -> None:
+                 max_items: int = 1_000_000,
+                 store: MutableMapping[bytes, bytes] | None = None) -> None:
         if not 0 < threshold <= 1:
             raise ValueError("threshold must be in (0, 1]")
         self.threshold = threshold
         self.window_s = window_s
         self.max_items = max_items
         self._lsh = RMinHashLSH(threshold, NUM_PERM, NUM_BANDS)
-        self._entries: dict[int, _Entry] = {}
-        self._by_article: dict[str, int] = {}
-        self._order: OrderedDict[int, float] = OrderedDict()  # insertion (event-time) order
+        self._store: MutableMapping[bytes, bytes] = store if store is not None else {}
+        self._count = 0
+        self._oldest = 0  # keys grow with insertion (event-time) order
         self._next_key = 0
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return self._count
+
+    def _entry(self, key: int) -> _Entry | None:
+        data = self._store.get(_key_bytes(key))
+        return _Entry.unpack(data) if data is not None else None
+
+    def _key_of(self, article_id: str) -> int | None:
+        data = self._store.get(_id_bytes(article_id))
+        return int.from_bytes(data, "big") if data is not None else None
 
     def story_of(self, article_id: str) -> str | None:
-        key = self._by_article.get(article_id)
-        return self._entries[key].story_id if key is not None else None
+        key = self._key_of(article_id)
+        entry = self._entry(key) if key is not None else None
+        return entry.story_id if entry is not None else None
+
+    def rebuild(self) -> int:
+        """Re-create the LSH tables from the store (after a restart); returns the count."""
+        keys = sorted(int.from_bytes(k[2:], "big") for k in list(self._store.keys())
+                      if bytes(k).startswith(b"k:"))
+        self._lsh = RMinHashLSH(self.threshold, NUM_PERM, NUM_BANDS)
+        for key in keys:
+            entry = self._entry(key)
+            if entry is not None and entry.hashes.size:
+                self._lsh.insert(key, minhash_of(entry.hashes))
+        self._count = len(keys)
+        self._oldest = keys[0] if keys else 0
+        self._next_key = keys[-1] + 1 if keys else 0
+        return self._count
 
     def assign_story(self, article_id: str, story_id: str) -> None:
         """Move an indexed article (and copies that join it later) to another story."""
-        key = self._by_article.get(article_id)
-        if key is not None:
-            entry = self._entries[key]
+        key = self._key_of(article_id)
+        entry = self._entry(key) if key is not None else None
+        if key is not None and entry is not None:
             entry.story_id = story_id
+            self._store[_key_bytes(key)] = entry.pack()
 
     def forget(self, article_id: str) -> str | None:
         """Drop a killed article from the index; returns the story it belonged to."""
-        key = self._by_article.get(article_id)
-        if key is None:
+        key = self._key_of(article_id)
+        entry = self._entry(key) if key is not None else None
+        if key is None or entry is None:
             return None
-        story_id = self._entries[key].story_id
-        self._remove(key)
-        return story_id
+        self._remove(key, entry)
+        return entry.story_id
 
     def observe(self, article_id: str, fp: Fingerprint, seen_at: float) -> Match:
         """Classify an article and index it. A new version of an indexed article id
         replaces its entry and keeps its story."""
         self.evict(seen_at)
-        previous = self._by_article.get(article_id)
-        if previous is not None:
-            entry = self._entries[previous]
-            self._remove(previous)
-            self._insert(article_id, entry.story_id, entry.root_id, fp, seen_at)
-            return Match(entry.story_id, entry.root_id if entry.root_id != article_id else None,
-                         None, entry.root_id != article_id)
+        previous = self._key_of(article_id)
+        old = self._entry(previous) if previous is not None else None
+        if previous is not None and old is not None:
+            self._remove(previous, old)
+            self._insert(article_id, old.story_id, old.root_id, fp, seen_at)
+            copy = old.root_id != article_id
+            return Match(old.story_id, old.root_id if copy else None, None, copy)
         best = self._best_match(fp)
         if best is None:
             story_id = new_story_id(article_id)
@@ -155,7 +213,7 @@ class NearDuplicateIndex:
         best: tuple[_Entry, float] | None = None
         # Ascending keys with a strict ">": ties go to the earliest-indexed entry.
         for key in sorted(self._lsh.query(fp.minhash)):
-            entry = self._entries.get(key)
+            entry = self._entry(key)
             if entry is None:
                 continue
             similarity = jaccard(fp.hashes, entry.hashes)
@@ -167,21 +225,31 @@ class NearDuplicateIndex:
                 seen_at: float) -> None:
         key = self._next_key
         self._next_key += 1
-        self._entries[key] = _Entry(article_id, story_id, root_id, fp.hashes, seen_at)
-        self._by_article[article_id] = key
-        self._order[key] = seen_at
+        entry = _Entry(article_id, story_id, root_id, fp.hashes, seen_at)
+        self._store[_key_bytes(key)] = entry.pack()
+        self._store[_id_bytes(article_id)] = key.to_bytes(8, "big")
+        self._count += 1
         if fp.hashes.size:
             self._lsh.insert(key, fp.minhash)
-        while len(self._entries) > self.max_items:
-            self._remove(next(iter(self._order)))
+        while self._count > self.max_items:
+            self._drop_oldest()
 
-    def _remove(self, key: int) -> None:
-        entry = self._entries.pop(key)
-        self._order.pop(key, None)
-        if self._by_article.get(entry.article_id) == key:
-            del self._by_article[entry.article_id]
+    def _remove(self, key: int, entry: _Entry) -> None:
+        del self._store[_key_bytes(key)]
+        if self._key_of(entry.article_id) == key:
+            del self._store[_id_bytes(entry.article_id)]
+        self._count -= 1
         if entry.hashes.size:
             self._lsh.remove(key)
+
+    def _drop_oldest(self) -> None:
+        while self._oldest < self._next_key:
+            key = self._oldest
+            self._oldest += 1
+            entry = self._entry(key)
+            if entry is not None:
+                self._remove(key, entry)
+                return
 
     def evict(self, now: float) -> int:
         """Drop entries older than the window; returns how many went."""
@@ -189,10 +257,12 @@ class NearDuplicateIndex:
             return 0
         horizon = now - self.window_s
         gone = 0
-        while self._order:
-            key, seen_at = next(iter(self._order.items()))
-            if seen_at >= horizon:
-                break
-            self._remove(key)
-            gone += 1
+        while self._oldest < self._next_key:
+            entry = self._entry(self._oldest)
+            if entry is not None:
+                if entry.seen_at >= horizon:
+                    break
+                self._remove(self._oldest, entry)
+                gone += 1
+            self._oldest += 1
         return gone

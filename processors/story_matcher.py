@@ -3,6 +3,7 @@ story id, or a story of its own. Used by the stream and by bench/eval_dedup.py a
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 
 from processors.corrections import CorrectionLinker
@@ -22,11 +23,14 @@ class StoryMatch:
 class StoryMatcher:
     def __init__(self, threshold: float = 0.8, window_s: float | None = 72 * 3600,
                  max_items: int = 1_000_000,
-                 correction_window_s: float | None = 72 * 3600) -> None:
-        self.index = NearDuplicateIndex(threshold, window_s, max_items)
-        # Corrections follow their original within hours; a short window keeps a
-        # headline like "GENERAL INSTRUMENT CORP 4TH QTR" from matching last month's.
-        self.corrections = CorrectionLinker(correction_window_s, max_items)
+                 correction_window_s: float | None = 72 * 3600,
+                 correction_max_items: int = 100_000,
+                 store: MutableMapping[bytes, bytes] | None = None) -> None:
+        self.index = NearDuplicateIndex(threshold, window_s, max_items, store)
+        # Corrections follow their original within hours: a short window keeps a
+        # headline like "GENERAL INSTRUMENT CORP 4TH QTR" from matching last month's,
+        # and the headline index (in memory) stays small.
+        self.corrections = CorrectionLinker(correction_window_s, correction_max_items)
 
     def observe(self, article_id: str, headline: str, fp: Fingerprint, seen_at: float,
                 is_correction: bool) -> StoryMatch:

@@ -7,10 +7,13 @@ the event loop; the index lookup itself is cheap and runs in order.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
+from pathlib import Path
 from typing import Any
 
 import faust
+from rocksdict import Rdict
 
 from config.settings import Settings
 from processors.article import Article
@@ -21,6 +24,8 @@ from processors.versions import is_correction
 from streams import metrics
 from streams.dead_letter import DeadLetters
 from streams.messages import decode, encode, iso_to_seconds, utc_now
+
+log = logging.getLogger(__name__)
 
 
 def _text(article: dict[str, Any]) -> str:
@@ -35,12 +40,24 @@ class NearDuplicateStage:
         self.duplicates = duplicates
         self.dead = dead
         self.worker_name = worker_name
+        # The index entries live in RocksDB under the data dir; only the LSH tables
+        # are in memory, and they are rebuilt from the store when the stage starts.
+        store_dir = Path(settings.data_dir) / "near-duplicates"
+        store_dir.mkdir(parents=True, exist_ok=True)
+        self._store = Rdict(str(store_dir / "index"))
         self.matcher = StoryMatcher(threshold=settings.dedup_threshold,
                                     window_s=settings.dedup_window_s,
                                     max_items=settings.dedup_max_items,
-                                    correction_window_s=settings.dedup_window_s)
+                                    correction_window_s=settings.dedup_window_s,
+                                    store=self._store)
+        self._rebuilt = False
 
     async def run(self, stream: faust.StreamT) -> None:
+        if not self._rebuilt:
+            count = await asyncio.get_running_loop().run_in_executor(
+                None, self.matcher.index.rebuild)
+            log.info("near-duplicate index: %d article(s) restored from the store", count)
+            self._rebuilt = True
         async for events in stream.take_events(self.settings.batch_size,
                                                within=self.settings.batch_within_s):
             batch: list[tuple[Any, dict[str, Any]]] = []

@@ -69,3 +69,21 @@ def test_max_items_bounds_memory():
         index.observe(f"id{i}", fingerprint(f"{i} " + OTHER.replace("ice", f"ice{i}")), i)
     assert len(index) == 3
     assert index.story_of("id0") is None and index.story_of("id9") is not None
+
+
+def test_index_comes_back_from_its_store_after_a_restart(tmp_path):
+    from rocksdict import Rdict
+
+    store = Rdict(str(tmp_path / "index"))
+    first = NearDuplicateIndex(store=store)
+    original = first.observe("afp:1", fingerprint(STORY), 0)
+    first.observe("sda:2", fingerprint(OTHER), 1)
+    store.close()
+
+    reopened = Rdict(str(tmp_path / "index"))
+    again = NearDuplicateIndex(store=reopened)
+    assert again.rebuild() == 2
+    copy = again.observe("outlet:9", fingerprint(STORY + " (Reporting by staff.)"), 2)
+    assert copy.is_duplicate and copy.story_id == original.story_id
+    assert copy.duplicate_of == "afp:1"
+    reopened.close()

@@ -20,12 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from rocksdict import Rdict
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.corpora import REUTERS, require_shared
-from processors.near_duplicates import fingerprint
+from processors.near_duplicates import fingerprint, open_store
 from processors.story_matcher import StoryMatcher
 
 
@@ -46,7 +44,7 @@ def main() -> None:
             if doc.get("body"):
                 stories.append((doc["title"], doc["body"].split()))
     # As in the stream: index entries in RocksDB on disk, LSH tables in memory.
-    store = Rdict(tempfile.mkdtemp(prefix="wirestream-dedup-"))
+    store = open_store(tempfile.mkdtemp(prefix="wirestream-dedup-"))
     matcher = StoryMatcher(window_s=None, max_items=args.n + 1, correction_window_s=None,
                            store=store)
     before = rss_mb()

@@ -116,6 +116,21 @@ class _Entry:
         return cls(article.decode(), story.decode(), root.decode(), hashes, seen_at)
 
 
+def open_store(path: str) -> MutableMapping[bytes, bytes]:
+    """The on-disk entry store (RocksDB), with small write buffers and block cache: reads
+    are point lookups for LSH candidates, so memory is better spent elsewhere."""
+    from rocksdict import BlockBasedOptions, Cache, Options, Rdict
+
+    options = Options()
+    options.create_if_missing(True)
+    options.set_write_buffer_size(8 * 2**20)
+    options.set_max_write_buffer_number(2)
+    table = BlockBasedOptions()
+    table.set_block_cache(Cache(16 * 2**20))
+    options.set_block_based_table_factory(table)
+    return Rdict(path, options)
+
+
 def _key_bytes(key: int) -> bytes:
     return b"k:" + key.to_bytes(8, "big")
 

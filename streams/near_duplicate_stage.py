@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import faust
-from rocksdict import Rdict
 
 from config.settings import Settings
 from processors.article import Article
-from processors.near_duplicates import fingerprint
+from processors.near_duplicates import fingerprint, open_store
 from processors.records import duplicate_record
 from processors.story_matcher import StoryMatcher
 from processors.versions import is_correction
@@ -44,7 +43,7 @@ class NearDuplicateStage:
         # are in memory, and they are rebuilt from the store when the stage starts.
         store_dir = Path(settings.data_dir) / "near-duplicates"
         store_dir.mkdir(parents=True, exist_ok=True)
-        self._store = Rdict(str(store_dir / "index"))
+        self._store = open_store(str(store_dir / "index"))
         self.matcher = StoryMatcher(threshold=settings.dedup_threshold,
                                     window_s=settings.dedup_window_s,
                                     max_items=settings.dedup_max_items,

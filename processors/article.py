@@ -5,10 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-# Publication states, normalised across ninjs (usable/withheld/canceled),
-# NewsML-G2 (stat:usable ...) and dpa digitalwires.
-PUB_STATUSES = ("usable", "withheld", "canceled")
-
 
 class RejectedInput(ValueError):
     """Input that cannot become an Article; ``reason`` is a short stable code.

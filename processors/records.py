@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 SCHEMA_VERSION = 1
-ENRICHED_SCHEMA_VERSION = SCHEMA_VERSION
 
 _ARTICLE_FIELDS = (
     "id", "version", "provider", "source_format", "headline", "body", "pub_status", "signals",

@@ -18,7 +18,6 @@ from processors.article import Article
 # Verdicts, also the values of the ``verdict`` metric label.
 NEW, REDELIVERY, STALE, UPDATE, CORRECTION, KILL, HELD, RELEASED = (
     "new", "redelivery", "stale", "update", "correction", "kill", "held", "released")
-PUBLISHED = frozenset({NEW, UPDATE, CORRECTION, RELEASED})
 
 _CORRECTION_SIGNALS = frozenset({"sig:correction", "correction"})
 # Wire conventions for corrections in notes and headlines (AP "CORRECTS", Reuters

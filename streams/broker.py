@@ -15,7 +15,6 @@ import socket
 import struct
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
@@ -178,10 +177,3 @@ class EmbeddedBroker:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
-
-
-@contextlib.contextmanager
-def embedded_broker(log_path: Path | None = None) -> Iterator[EmbeddedBroker]:
-    broker = EmbeddedBroker(log_path=log_path)
-    with broker:
-        yield broker

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from processors.entities import entities_from_doc, nlp_text
+from processors.entity_linking import link_entities, warm_up_linker
 from processors.language import identify
 from processors.news_names import PIPE_NAME as NEWS_NAMES_PIPE
 from processors.news_names import add_news_names
@@ -47,6 +48,7 @@ def configure(config: EnrichConfig, preload: bool = True) -> None:
     if preload:
         for language in config.models:
             _pipeline_for(language)
+        warm_up_linker()
 
 
 def _pipeline_for(language: str) -> tuple[Language | None, PipelineInfo]:
@@ -107,6 +109,7 @@ def _entities_for(language: str | None, articles: list[dict[str, Any]],
     for result in results:
         result["model"] = info.to_dict()
         result["entities"] = []
+        result["places"] = []
     if nlp is None:
         return
     texts = [nlp_text(a.get("headline", ""), a.get("body", "")) for a in articles]
@@ -123,11 +126,22 @@ def _entities_for(language: str | None, articles: list[dict[str, Any]],
                 result.update(_error("ner", exc))
                 docs.append(None)
     seconds = time.perf_counter() - started
-    for doc, (_, body_offset), result in zip(docs, texts, results, strict=True):
+    for doc, (_, body_offset), article, result in zip(docs, texts, articles, results,
+                                                      strict=True):
         if doc is None:
             continue
-        result["entities"] = [e.to_dict() for e in entities_from_doc(doc, body_offset)]
         result["nlp_seconds"] = seconds / max(1, len(articles))
+        try:
+            linked_at = time.perf_counter()
+            linked = link_entities(entities_from_doc(doc, body_offset),
+                                   headline=article.get("headline") or "",
+                                   body=article.get("body") or "", language=language,
+                                   dateline=article.get("dateline"))
+            result["entities"] = linked.entities
+            result["places"] = linked.places
+            result["link_seconds"] = time.perf_counter() - linked_at
+        except Exception as exc:  # a linking bug must not sink the batch
+            result.update(_error("entities", exc))
 
 
 def _error(stage: str, exc: BaseException) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _ARTICLE_FIELDS = (
     "id", "version", "provider", "source_format", "headline", "body", "pub_status", "signals",
@@ -41,6 +41,7 @@ def enriched_record(
     record["language_detection"] = enrichment.get("language_detection")
     record["word_count"] = len(str(article.get("body") or "").split())
     record["entities"] = enrichment.get("entities", [])
+    record["places"] = enrichment.get("places", [])
     record["model"] = enrichment.get("model")
     record["processing"] = {
         "received_at": received_at,

@@ -36,15 +36,19 @@ def enriched_panel(record: dict[str, Any]) -> Panel:
     grid.add_row("dedup", f"{dedup.get('verdict')}  {dedup.get('story_id')}{extra}")
     grid.add_row("words", str(record.get("word_count")))
     by_label: dict[str, list[str]] = defaultdict(list)
-    for ent in record.get("entities", []):
-        if ent["text"] not in by_label[ent["label"]]:
-            by_label[ent["label"]].append(ent["text"])
+    for ent in sorted(record.get("entities", []), key=lambda e: -e["salience"]):
+        # Linked entities show their canonical name and id; the rest their name.
+        shown = f"{ent['name']} [{ent['id']}]" if ent["linked"] else ent["name"]
+        by_label[ent["label"]].append(shown)
     for label in ("PER", "ORG", "LOC", "MISC"):
         if by_label.get(label):
             grid.add_row(label, ", ".join(by_label[label][:15])
                          + (" …" if len(by_label[label]) > 15 else ""))
     if not record.get("entities"):
         grid.add_row("entities", "—")
+    places = [f"{p['name']} ({p['country'] or p['kind']})" for p in record.get("places", [])]
+    if places:
+        grid.add_row("places", ", ".join(places[:10]) + (" …" if len(places) > 10 else ""))
     title = Text(record.get("headline") or "(no headline)", style="bold")
     return Panel(grid, title=title, title_align="left", border_style="green")
 

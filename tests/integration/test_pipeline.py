@@ -125,15 +125,22 @@ def test_formats_and_malformed_input_through_a_real_broker(broker, namespace_env
     someone = {"native": "Scholz", "ninjs-1": "Scholz", "ninjs-2": "Scholz",
                "ninjs-3": "Sánchez"}
     for fmt, person in someone.items():
-        people = {e["text"] for e in by_format[fmt]["entities"] if e["label"] == "PER"}
+        people = {form for e in by_format[fmt]["entities"] if e["label"] == "PER"
+                  for form in e["surface_forms"]}
         assert any(person in p for p in people), (fmt, by_format[fmt]["entities"])
         for ent in by_format[fmt]["entities"]:
-            field_text = by_format[fmt][ent["field"]]
-            assert field_text[ent["start"]:ent["end"]] == ent["text"]
+            for mention in ent["mentions"]:
+                field_text = by_format[fmt][mention["field"]]
+                assert field_text[mention["start"]:mention["end"]] == mention["text"]
     if seed:
         seed_record = enriched[valid[-1].key.decode()]
         assert seed_record["language"] == "de"
         assert seed_record["headline"].startswith("Teheran/Moskau")
+        # Linked across the stream: Raisi and Putin by id, Tabas on the map in Iran.
+        ids = {e["id"] for e in seed_record["entities"]}
+        assert {"wikidata:Q5932050", "wikidata:Q7747", "iso3166:IR"} <= ids
+        tabas = [p for p in seed_record["places"] if p["geonames_id"] == 113659]
+        assert tabas and tabas[0]["country"] == "IR"
 
     payloads = {key: payload for key, payload, _ in MALFORMED}
     for key, reason in ((k, r) for k, _, r in MALFORMED):

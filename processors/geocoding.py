@@ -31,9 +31,13 @@ from processors.countries import Country, CountryIndex, country_index, normalise
 PRIMARY_BONUS = 1.0
 CONTEXT_BONUS = 1.5
 CAPITAL_BONUS = 0.5
-# An alternate name alone (no main-name match) must belong to a sizeable place: small
-# towns carry many alternate spellings that collide with ordinary words.
+# An alternate name alone (no main-name match) must belong to a sizeable place: towns
+# carry many historical and foreign spellings that collide with other names ("Neustadt"
+# is an old name of a Romanian city). It is accepted for a city of 50,000 or more when
+# the article names its country or the alternate is the start of the main name
+# ("Klagenfurt" for "Klagenfurt am Wörthersee"), and otherwise from 150,000.
 MIN_ALTERNATE_POPULATION = 50_000
+MIN_ALTERNATE_POPULATION_NO_CONTEXT = 150_000
 # Alternate names that are codes or transliteration fragments ("VIE", "bin").
 _MIN_NAME_CHARS = 3
 # A US state competes with cities of this size or smaller ("Georgia", "Texas"), but
@@ -167,12 +171,13 @@ class Geocoder:
         best: tuple[float, Place] | None = None
         for city in self._cities.get(key, ()):
             population = city.place.population or 0
-            if not city.primary and population < MIN_ALTERNATE_POPULATION:
+            country_code = city.place.country.alpha2 if city.place.country else None
+            in_context = country_code in context
+            if not city.primary and not _alternate_ok(key, city.place, population, in_context):
                 continue
             score = math.log10(population + 1)
             score += PRIMARY_BONUS if city.primary else 0.0
-            country_code = city.place.country.alpha2 if city.place.country else None
-            score += CONTEXT_BONUS if country_code in context else 0.0
+            score += CONTEXT_BONUS if in_context else 0.0
             score += CAPITAL_BONUS if city.place.capital_of else 0.0
             if best is None or score > best[0]:
                 best = (score, city.place)
@@ -180,6 +185,14 @@ class Geocoder:
         if state is not None and (best is None or (best[1].population or 0) <= STATE_POPULATION):
             return state
         return best[1] if best else None
+
+
+def _alternate_ok(key: str, place: Place, population: int, in_context: bool) -> bool:
+    if population < MIN_ALTERNATE_POPULATION:
+        return False
+    if in_context or normalise(place.name).startswith(key):
+        return True
+    return population >= MIN_ALTERNATE_POPULATION_NO_CONTEXT
 
 
 @lru_cache(maxsize=1)

@@ -179,3 +179,32 @@ def test_records_with_linked_entities_match_the_schema():
 def test_vienna_in_four_languages_is_one_place(name: str):
     place = geocoder().resolve(name)
     assert place is not None and place.geonames_id == 2761369
+
+
+@pytest.mark.shared_data
+def test_seed_story_entities_are_linked_with_the_shipped_german_pipeline(shared_data: Path):
+    import spacy
+
+    from processors.entities import entities_from_doc, nlp_text
+    from processors.news_names import add_news_names
+
+    body = next((shared_data / "seed").glob("*.txt")).read_text(encoding="utf-8")
+    nlp = spacy.load("de_wirestream_ner")
+    add_news_names(nlp)
+    text, offset = nlp_text("", body)
+    linked = link_entities(entities_from_doc(nlp(text), offset), headline="", body=body,
+                           language="de")
+    ids = {e["id"]: e for e in linked.entities}
+    assert ids["wikidata:Q5932050"]["name"] == "Ebrahim Raisi"
+    assert {"Raisi", "Ebrahim Raisi"} <= set(ids["wikidata:Q5932050"]["surface_forms"])
+    assert {"Putin", "Wladimir Putin"} <= set(ids["wikidata:Q7747"]["surface_forms"])
+    assert {"IAEO", "Internationale Atomenergiebehörde"} <= set(
+        ids["wikidata:Q826700"]["surface_forms"])
+    assert {"USA", "Vereinigten Staaten"} <= set(ids["iso3166:US"]["surface_forms"])
+    places = {p["id"]: p for p in linked.places}
+    expected = {"geonames:113659": ("Tabas", "IR"), "geonames:2761369": ("Vienna", "AT"),
+                "geonames:112931": ("Tehran", "IR"), "geonames:524901": ("Moscow", "RU"),
+                "geonames:4140963": ("Washington", "US")}
+    for place_id, (name, country) in expected.items():
+        assert (places[place_id]["name"], places[place_id]["country"]) == (name, country)
+        assert places[place_id]["latitude"] is not None

@@ -24,6 +24,7 @@ _DE_ENDINGS = ("", "e", "en", "er", "es", "em")
 # Compass prefixes glue onto German adjectives: "ostiranischen", "nordsyrische".
 _DE_PREFIXES = ("", "ost", "west", "nord", "süd", "nordost", "nordwest", "südost", "südwest",
                 "zentral", "pro", "anti")
+_NO_PREFIX_STEMS = frozenset({"amerikanisch", "irisch"})
 # Names shared by more than one country are left out rather than guessed.
 _AMBIGUOUS = frozenset({"korea", "congo", "kongo", "guinea", "virgin islands"})
 
@@ -125,11 +126,14 @@ class CountryIndex:
             for word in entry["people"]:
                 self._demonyms[word] = code
             for stem in entry["adjective_stems_de"]:
-                for prefix in _DE_PREFIXES:
+                # "südamerikanisch" is South American, "nordirisch" British: no prefixes.
+                prefixes = ("",) if stem in _NO_PREFIX_STEMS else _DE_PREFIXES
+                for prefix in prefixes:
                     for ending in _DE_ENDINGS:
                         form = prefix + stem + ending
                         self._demonyms[form] = code
-                        self._demonyms[form[:1].upper() + form[1:]] = code
+                        if ending:  # capitalised bare stem is the language: "auf Deutsch"
+                            self._demonyms[form[:1].upper() + form[1:]] = code
         for key in clashes:
             self._by_name.pop(key, None)
 
@@ -141,8 +145,11 @@ class CountryIndex:
         """Exact-case match of one word ("iranische", "Iranian"); hyphenated forms too."""
         code = self._demonyms.get(word)
         if code is None and "-" in word:
-            # "russisch-iranische" names both; the last part is the head of the compound.
-            code = self._demonyms.get(word.rsplit("-", 1)[-1])
+            # "russisch-iranische" names two countries; the last is the head. Only when every
+            # part is a demonym: "bosnisch-serbische" is Bosnian, not Serbian.
+            parts = word.split("-")
+            if all(self._demonyms.get(p) or self._demonyms.get(p + "e") for p in parts[:-1]):
+                code = self._demonyms.get(parts[-1])
         return self.by_code.get(code) if code else None
 
     def get(self, code: str) -> Country | None:

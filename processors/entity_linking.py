@@ -39,6 +39,8 @@ LEAD_WEIGHT = 1.0
 LEAD_CHARS = 400  # the body's first ~2 sentences count as the lead
 _WORD = re.compile(r"[^\W\d_][\w]*(?:-[\w]+)*")
 _ACRONYM_AFTER = re.compile(r"\s*\(([A-ZÄÖÜ][A-Za-zÄÖÜ&.-]{1,9})\)")
+# "Henderson, Ky." / "Vienna, Virginia" / "Valencia, Spain": the state or country after a comma.
+_QUALIFIER_AFTER = re.compile(r",\s*((?:[A-Z][a-z]*\.){1,2}|[A-Z][a-z]+(?: [A-Z][a-z]+)?)")
 
 
 @dataclass(slots=True)
@@ -88,10 +90,11 @@ class EntityLinker:
         names = [_Mention(m.text, m.label, m.field, m.start, m.end) for m in mentions]
         names, demonyms = self._split_demonyms(names, headline, body)
         context = self._context(names, demonyms, dateline)
+        fields = {"headline": headline, "body": body}
         groups: dict[str, _Group] = {}
         pending: list[_Mention] = []
         for mention in names:
-            group = self._identify(mention, context, language)
+            group = self._identify(mention, context, language, fields)
             if group is None:
                 pending.append(mention)
                 continue
@@ -149,17 +152,24 @@ class EntityLinker:
                 codes.add(place.country.alpha2)
         return frozenset(codes)
 
-    def _identify(self, mention: _Mention, context: frozenset[str], language: str | None
-                  ) -> _Group | None:
+    def _qualifier(self, mention: _Mention, fields: dict[str, str]
+                   ) -> tuple[str, str | None] | None:
+        after = _QUALIFIER_AFTER.match(fields[mention.field], mention.end)
+        return self.geocoder.qualifier(after.group(1)) if after else None
+
+    def _identify(self, mention: _Mention, context: frozenset[str], language: str | None,
+                  fields: dict[str, str]) -> _Group | None:
         entry = self.kb.lookup(mention.text)
         if entry is not None:
             if entry.label == "LOC":
-                place = self.geocoder.resolve(entry.canonical, context)
+                place = self.geocoder.resolve(entry.canonical, context,
+                                              within=self._qualifier(mention, fields))
                 if place is not None:
                     return _place_group(place)
             return _kb_group(entry, self.countries)
         if mention.label == "LOC":
-            place = self.geocoder.resolve(mention.text, context, language)
+            place = self.geocoder.resolve(mention.text, context, language,
+                                          within=self._qualifier(mention, fields))
             if place is not None:
                 return _place_group(place)
         elif mention.label != "MISC":

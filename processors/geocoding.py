@@ -44,6 +44,17 @@ _MIN_NAME_CHARS = 3
 # not with big cities ("New York", "Washington").
 STATE_POPULATION = 100_000
 _SHARED_COUNTRY_STATE = frozenset({"georgia"})
+# Wire-style US state abbreviations ("Henderson, Ky."), with the state's postal code.
+US_STATE_ABBREVIATIONS = {
+    "Ala.": "AL", "Ariz.": "AZ", "Ark.": "AR", "Calif.": "CA", "Colo.": "CO", "Conn.": "CT",
+    "Del.": "DE", "Fla.": "FL", "Ga.": "GA", "Ill.": "IL", "Ind.": "IN", "Kan.": "KS",
+    "Kans.": "KS", "Ky.": "KY", "La.": "LA", "Md.": "MD", "Mass.": "MA", "Mich.": "MI",
+    "Minn.": "MN", "Miss.": "MS", "Mo.": "MO", "Mont.": "MT", "Neb.": "NE", "Nebr.": "NE",
+    "Nev.": "NV", "N.H.": "NH", "N.J.": "NJ", "N.M.": "NM", "N.Y.": "NY", "N.C.": "NC",
+    "N.D.": "ND", "Okla.": "OK", "Ore.": "OR", "Pa.": "PA", "R.I.": "RI", "S.C.": "SC",
+    "S.D.": "SD", "Tenn.": "TN", "Tex.": "TX", "Vt.": "VT", "Va.": "VA", "Wash.": "WA",
+    "W.Va.": "WV", "Wis.": "WI", "Wyo.": "WY", "D.C.": "DC",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,16 +159,31 @@ class Geocoder:
             place = Place(geonames_id=None, name=country.name, kind="country", country=country)
         return place
 
+    def qualifier(self, text: str) -> tuple[str, str | None] | None:
+        """What follows a place name after a comma, as (country, US state or None):
+        "Ky." or "Kentucky" -> ("US", "KY"), "Spain" -> ("ES", None)."""
+        text = text.strip()
+        if text in US_STATE_ABBREVIATIONS:
+            return "US", US_STATE_ABBREVIATIONS[text]
+        state = self._states.get(normalise(text))
+        if state is not None:
+            return "US", state.admin1
+        country = self.countries.by_name(text)
+        return (country.alpha2, None) if country is not None else None
+
     def resolve(self, name: str, context: frozenset[str] = frozenset(),
-                language: str | None = None) -> Place | None:
-        """The place ``name`` most likely means, given ISO country codes named in the article."""
-        place = self._resolve_exact(name, context)
+                language: str | None = None,
+                within: tuple[str, str | None] | None = None) -> Place | None:
+        """The place ``name`` most likely means, given ISO country codes named in the article
+        and, where the text qualifies the name ("Henderson, Ky."), the country/state it is in."""
+        place = self._resolve_exact(name, context, within)
         # German genitive ("Teherans", "Russlands"): only when the name itself is unknown.
         if place is None and language == "de" and name.endswith("s") and len(name) > 4:
-            place = self._resolve_exact(name[:-1], context)
+            place = self._resolve_exact(name[:-1], context, within)
         return place
 
-    def _resolve_exact(self, name: str, context: frozenset[str]) -> Place | None:
+    def _resolve_exact(self, name: str, context: frozenset[str],
+                       within: tuple[str, str | None] | None = None) -> Place | None:
         key = normalise(name)
         if not key:
             return None
@@ -169,7 +195,12 @@ class Geocoder:
         if key in self._continents:
             return self._continents[key]
         best: tuple[float, Place] | None = None
-        for city in self._cities.get(key, ()):
+        cities = self._cities.get(key, [])
+        if within is not None:
+            inside = [c for c in cities if c.place.country and c.place.country.alpha2 == within[0]
+                      and within[1] in (None, c.place.admin1)]
+            cities = inside or cities
+        for city in cities:
             population = city.place.population or 0
             country_code = city.place.country.alpha2 if city.place.country else None
             in_context = country_code in context

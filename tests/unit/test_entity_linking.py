@@ -208,3 +208,19 @@ def test_seed_story_entities_are_linked_with_the_shipped_german_pipeline(shared_
     for place_id, (name, country) in expected.items():
         assert (places[place_id]["name"], places[place_id]["country"]) == (name, country)
         assert places[place_id]["latitude"] is not None
+
+
+def test_a_state_or_country_after_the_comma_qualifies_the_place():
+    kentucky = link("A smelter in Henderson, Ky., closed.", [("Henderson", "LOC")],
+                    language="en")
+    virginia = link("Talks in Vienna, Va., ended.", [("Vienna", "LOC")], language="en")
+    assert (kentucky["places"][0]["country"], kentucky["places"][0]["admin1"]) == ("US", "KY")
+    assert (virginia["places"][0]["country"], virginia["places"][0]["admin1"]) == ("US", "VA")
+    assert link("Talks in Vienna ended.", [("Vienna", "LOC")],
+                language="en")["places"][0]["country"] == "AT"
+
+
+def test_language_names_and_continental_adjectives_are_not_countries():
+    result = link("Der Kurs Deutsch als Zweitsprache. Der südamerikanische Riese und die "
+                  "nordirischen Parteien.", [])
+    assert result["entities"] == []

@@ -22,6 +22,9 @@ class RejectedInput(ValueError):
         "empty_body",
         "too_large",
         "unreadable_file",
+        "not_xml",  # XML that is not well-formed
+        "unsafe_xml",  # DOCTYPE/ENTITY declarations: entity bombs, external entities
+        "unsupported_item",  # well-formed news XML that is no article (package, concept...)
     )
 
     def __init__(self, reason: str, message: str) -> None:

@@ -6,11 +6,14 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from processors.article import RejectedInput
-from processors.formats import article_from_text, article_to_native_json, parse_raw
+from processors.article import Article, RejectedInput
+from processors.formats import article_from_text, article_to_native_json, parse_raw, split_raw
 
 CONTENT_TYPES = {".json": "application/json", ".jsonl": "application/json",
-                 ".xml": "application/xml", ".txt": "application/json"}
+                 ".xml": "application/xml", ".rss": "application/rss+xml",
+                 ".atom": "application/atom+xml", ".txt": "application/json"}
+# What a directory of dropped files may hold (the suffixes items_from_file reads).
+SUFFIXES = frozenset(CONTENT_TYPES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +25,7 @@ class RawItem:
     content_type: str
     key: str | None
     problem: str | None = None  # why it will be dead-lettered, if it will
+    article: Article | None = None  # what ingest will make of it
 
 
 def _item(source: str, payload: bytes, content_type: str) -> RawItem:
@@ -29,7 +33,25 @@ def _item(source: str, payload: bytes, content_type: str) -> RawItem:
         article = parse_raw(payload, content_type=content_type)
     except RejectedInput as exc:
         return RawItem(source, payload, content_type, None, f"{exc.reason}: {exc}")
-    return RawItem(source, payload, content_type, article.id)
+    return RawItem(source, payload, content_type, article.id, article=article)
+
+
+def _xml_items(source: str, payload: bytes, content_type: str) -> list[RawItem]:
+    """A NewsML-G2 newsMessage or a feed becomes one message per item, keyed by its id."""
+    try:
+        parts = split_raw(payload, content_type=content_type)
+    except RejectedInput as exc:
+        return [RawItem(source, payload, content_type, None, f"{exc.reason}: {exc}")]
+    items = []
+    for index, part in enumerate(parts):
+        name = source if len(parts) == 1 else f"{source}[{index}]"
+        if isinstance(part.outcome, Article):
+            items.append(RawItem(name, part.payload, part.content_type, part.outcome.id,
+                                 article=part.outcome))
+        else:
+            items.append(RawItem(name, part.payload, part.content_type, None,
+                                 f"{part.outcome.reason}: {part.outcome}"))
+    return items
 
 
 def items_from_file(path: Path) -> list[RawItem]:
@@ -46,7 +68,7 @@ def items_from_file(path: Path) -> list[RawItem]:
             raise RejectedInput("unreadable_file", f"{path}: not UTF-8 text ({exc})") from exc
         article = article_from_text(path.name, text)
         return [RawItem(path.name, article_to_native_json(article), "application/json",
-                        article.id)]
+                        article.id, article=article)]
     if suffix == ".jsonl":
         return [
             _item(f"{path.name}:{lineno}", line.encode("utf-8"), "application/json")
@@ -62,4 +84,6 @@ def items_from_file(path: Path) -> list[RawItem]:
         if isinstance(doc, list):
             return [_item(f"{path.name}[{i}]", json.dumps(d, ensure_ascii=False).encode(),
                           "application/json") for i, d in enumerate(doc)]
+    if suffix in (".xml", ".rss", ".atom"):
+        return _xml_items(path.name, data, CONTENT_TYPES[suffix])
     return [_item(path.name, data, CONTENT_TYPES.get(suffix, "application/octet-stream"))]

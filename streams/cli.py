@@ -86,10 +86,12 @@ def worker() -> None:
 
 @cli.command()
 def produce(
-    files: Annotated[list[Path], typer.Argument(help=".json, .jsonl, .xml or .txt files")],
+    files: Annotated[list[Path], typer.Argument(
+        help=".json, .jsonl, .xml, .rss, .atom or .txt files")],
     topic: Annotated[str, typer.Option(help="topic (default: the raw topic)")] = "raw",
 ) -> None:
-    """Produce files to the raw topic (JSON, JSONL, ninjs, dpa; .txt becomes an article)."""
+    """Produce files to the raw topic (JSON, JSONL, ninjs, dpa, NewsML-G2, RSS/Atom; .txt
+    becomes an article; a newsMessage or feed file gives one message per item)."""
     from streams.kafka_io import OutMessage
     from streams.kafka_io import produce as produce_messages
 
@@ -108,6 +110,63 @@ def produce(
     out.print(f"produced {sent} message(s) to {_topic(settings, topic)}")
     if errors:
         raise typer.Exit(1)
+
+
+@cli.command()
+def feed(
+    sources: Annotated[list[str], typer.Argument(
+        help="http(s) feed URLs (RSS, Atom, NewsML-G2, JSON), drop directories or files")],
+    interval: Annotated[float, typer.Option(help="seconds between polls", min=1.0)] = 60.0,
+    once: Annotated[bool, typer.Option("--once", help="poll every source once and exit "
+                                       "(exit 1 if any source failed)")] = False,
+    topic: Annotated[str, typer.Option(help="topic (default: the raw topic)")] = "raw",
+    state_file: Annotated[Path | None, typer.Option(
+        help="what was sent (default: <data dir>/feed-state.json)")] = None,
+    timeout: Annotated[float, typer.Option(help="HTTP timeout in seconds")] = 30.0,
+) -> None:
+    """Poll feeds and drop directories; produce new and changed items to the raw topic."""
+    from streams.feed_poller import FeedState, SourceError, SourceResult, poll_all
+
+    settings = _settings()
+    url = _require_broker(settings)
+    name = _topic(settings, topic)
+    path = state_file or Path(settings.data_dir) / "feed-state.json"
+    try:
+        state = FeedState(path)
+    except SourceError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+    def report(result: SourceResult) -> None:
+        for line in result.warnings:
+            err.print(f"[yellow]warning:[/yellow] {result.source}: {line}")
+        if result.error:
+            err.print(f"[red]error:[/red] {result.source}: {result.error}")
+        elif result.not_modified:
+            out.print(f"{result.source}: not modified")
+        else:
+            out.print(f"{result.source}: sent {len(result.to_send)}, "
+                      f"unchanged {result.unchanged}")
+
+    async def run() -> int:
+        while True:
+            try:
+                results = await poll_all(
+                    sources, state, url, name, timeout_s=timeout,
+                    max_item_bytes=settings.max_message_bytes,
+                    max_document_bytes=max(20_000_000, settings.max_message_bytes))
+            except Exception as exc:  # broker unreachable: nothing remembered, retry
+                err.print(f"[red]error:[/red] producing to {name} failed: {exc}")
+                if once:
+                    return 1
+            else:
+                for result in results:
+                    report(result)
+                if once:
+                    return 1 if any(result.error for result in results) else 0
+            await asyncio.sleep(interval)
+
+    raise typer.Exit(asyncio.run(run()))
 
 
 @cli.command()

@@ -1,10 +1,13 @@
-"""Which parser a decoded JSON object goes to: its shape first, the content type as a hint."""
+"""Which parser a payload goes to: JSON or XML, then the JSON shape or the XML root element;
+the content type is a hint that never overrides an unambiguous shape."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from processors.formats import ninjs
+from processors.formats.newsml_g2 import ROOT_TAGS as _G2_ROOTS
+from processors.formats.xml_safety import is_xml
 
 DPA = "dpa-digitalwires"
 NINJS = "ninjs"
@@ -63,3 +66,74 @@ def detect(doc: dict[str, Any], content_type: str | None = None) -> str | None:
     if hint is not None and (hint in shapes or not shapes):
         return hint
     return shapes[0] if shapes else None
+
+
+# -- raw payloads: JSON or XML, and which XML -----------------------------------------
+
+JSON = "json"
+XML = "xml"
+NEWSML_G2 = "newsml-g2"
+FEED = "feed"
+
+_XML_MEDIA = {
+    "application/vnd.iptc.g2.newsitem+xml": NEWSML_G2,
+    "application/vnd.iptc.g2.newsmessage+xml": NEWSML_G2,
+    "application/vnd.iptc.g2.packageitem+xml": NEWSML_G2,
+    "application/rss+xml": FEED,
+    "application/atom+xml": FEED,
+    "application/rdf+xml": FEED,
+}
+_FEED_ROOTS = frozenset({"rss", "RDF", "feed"})
+_OTHER_XML = {
+    "nitf": "a bare NITF document (NewsML-G2 items carrying NITF are supported)",
+    "NewsML": "NewsML 1.x (only NewsML-G2 is supported)",
+}
+
+
+def _media(content_type: str | None) -> str:
+    if not isinstance(content_type, str):
+        return ""
+    return content_type.split(";")[0].strip().lower()
+
+
+def syntax_from_content_type(content_type: str | None) -> str | None:
+    """"xml" for XML media types (``+xml``, ``text/xml``), "json" for JSON ones, else None."""
+    media = _media(content_type)
+    if media in _XML_MEDIA or media.endswith(("/xml", "+xml")):
+        return XML
+    if media.endswith(("/json", "+json")) or "ninjs" in media or "digitalwires" in media:
+        return JSON
+    return None
+
+
+def _first_char(payload: bytes) -> bytes:
+    return payload.removeprefix(b"\xef\xbb\xbf")[:256].lstrip(b" \t\r\n")[:1]
+
+
+def payload_syntax(payload: bytes, content_type: str | None = None) -> str:
+    """"xml" or "json": the content type is read first, but bytes that plainly are one
+    or the other (a leading "<", or "{"/"[") win over a wrong header, the same rule as
+    ``detect`` for JSON shapes; anything else follows the header, default JSON."""
+    if is_xml(payload):
+        return XML
+    hint = syntax_from_content_type(content_type)
+    if _first_char(payload) in (b"{", b"["):
+        return JSON
+    return hint or JSON
+
+
+def xml_format(root_name: str, content_type: str | None = None) -> str | None:
+    """NEWSML_G2 or FEED by the root element's local name; the content type decides only
+    for roots we do not know (None when nothing fits)."""
+    if root_name in _G2_ROOTS:
+        return NEWSML_G2
+    if root_name in _FEED_ROOTS:
+        return FEED
+    return _XML_MEDIA.get(_media(content_type))
+
+
+def unknown_xml_message(root_name: str) -> str:
+    what = _OTHER_XML.get(root_name)
+    if what:
+        return f"XML root <{root_name}>: {what}"
+    return f"XML root <{root_name}> is neither NewsML-G2 nor an RSS/Atom feed"

@@ -821,3 +821,37 @@ def test_real_samples_round_trip_through_native_json() -> None:
         article = parse_raw(path.read_bytes())
         again = parse_raw(article_to_native_json(article))
         assert dataclasses.replace(again, source_format=article.source_format) == article, path
+
+
+# -- one raw topic, every format: JSON or XML, then which XML ---------------------------
+
+@pytest.mark.parametrize(("payload", "content_type", "expected"), [
+    (b"<rss/>", None, "xml"),
+    (b"\xef\xbb\xbf\n  <feed/>", "application/json", "xml"),  # bytes beat a wrong header
+    (b'{"id": 1}', "application/rss+xml", "json"),
+    (b"garbage", "text/xml; charset=utf-8", "xml"),  # ambiguous bytes: the header decides
+    (b"garbage", "application/vnd.iptc.g2.newsitem+xml", "xml"),
+    (b"garbage", None, "json"),
+    ('<?xml version="1.0" encoding="UTF-16"?><rss/>'.encode("utf-16"), None, "xml"),
+])
+def test_payload_syntax(payload: bytes, content_type: str | None, expected: str) -> None:
+    from processors.formats.detect import payload_syntax
+
+    assert payload_syntax(payload, content_type) == expected
+
+
+@pytest.mark.parametrize(("root", "content_type", "expected"), [
+    ("newsItem", None, "newsml-g2"), ("newsMessage", "application/rss+xml", "newsml-g2"),
+    ("rss", None, "feed"), ("feed", None, "feed"), ("RDF", None, "feed"),
+    ("channel", "application/rss+xml", "feed"), ("nitf", None, None), ("html", "text/xml", None),
+])
+def test_xml_format_by_root_element(root: str, content_type: str | None,
+                                    expected: str | None) -> None:
+    from processors.formats.detect import xml_format
+
+    assert xml_format(root, content_type) == expected
+
+
+def test_garbage_is_not_json_or_not_xml_as_the_header_says() -> None:
+    assert reason_of(b"garbage") == "not_json"
+    assert reason_of(b"garbage", content_type="application/xml") == "not_xml"

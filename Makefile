@@ -5,9 +5,27 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.wirestream-installed
 MODEL_WHEELS := $(wildcard models/*.whl)
 
-.PHONY: setup demo test test-fast lint bench clean
+.PHONY: setup prometheus demo test test-fast lint bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) prometheus
+
+# Debian's prometheus package (prometheus + promtool) for the alert-rule tests and the
+# end-to-end metrics test. Installed when missing and we may: as root, or with
+# password-less sudo; otherwise a warning, and those tests skip (they fail on CI).
+APT_PROMETHEUS := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus
+prometheus:
+	@if command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1; then \
+		exit 0; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+		echo "warning: no apt-get: install prometheus and promtool yourself for the metrics tests"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		$(APT_PROMETHEUS) || { apt-get update && $(APT_PROMETHEUS); }; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+		sudo $(APT_PROMETHEUS) || { sudo apt-get update && sudo $(APT_PROMETHEUS); }; \
+	else \
+		echo "warning: prometheus is not installed and needs root:" \
+		     "sudo apt-get install --no-install-recommends prometheus"; \
+	fi
 
 $(STAMP): pyproject.toml requirements-models.txt $(MODEL_WHEELS)
 	$(PYTHON) -m venv $(VENV)

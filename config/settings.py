@@ -15,7 +15,8 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _TOPIC_NAME = re.compile(r"^[A-Za-z0-9._-]{1,249}$")
-TOPIC_KEYS = ("raw", "canonical", "versioned", "deduped", "enriched", "duplicates", "dlq")
+TOPIC_KEYS = ("raw", "canonical", "versioned", "deduped", "enriched", "duplicates", "events",
+              "dlq")
 # The near-duplicate index is one ordered stage, so its input has one partition.
 SINGLE_PARTITION_TOPICS = frozenset({"versioned"})
 
@@ -30,6 +31,7 @@ class TopicSettings(BaseModel):
     deduped: str = "wire.articles.deduped"  # to enrichment, keyed by story id
     enriched: str = "wire.articles.enriched"
     duplicates: str = "wire.articles.duplicates"
+    events: str = "wire.events"  # one record per coded event, key = event id
     dlq: str = "wire.articles.dlq"
     partitions: int = Field(default=4, ge=1, le=1024)
     replication_factor: int = Field(default=1, ge=1)
@@ -79,6 +81,7 @@ class Settings(BaseSettings):
     topics: TopicSettings = Field(default_factory=TopicSettings)
     models: dict[str, list[str]] = Field(default_factory=_default_models)
     news_names: bool = True  # the gazetteer EntityRuler in front of every pipeline's ner
+    events: bool = True  # code events (needs the parser where a pipeline has one)
     languages: list[str] = Field(default_factory=lambda: ["en", "de", "fr", "es", "it", "nl"])
     metrics_port: int = Field(default=6066, ge=0, le=65535)
     metrics_host: str = "127.0.0.1"
@@ -97,6 +100,7 @@ class Settings(BaseSettings):
     # to the duplicates topic)
     tombstones: bool = False  # after a kill's retraction record, a null value for compaction
     embargo_check_s: float = Field(default=1.0, gt=0, le=60)
+    lag_check_s: float = Field(default=10.0, gt=0, le=300)  # consumer-lag metric interval
 
     @field_validator("broker_url")
     @classmethod

@@ -13,10 +13,18 @@ from typing import TYPE_CHECKING, Any
 
 from processors.entities import entities_from_doc, nlp_text
 from processors.entity_linking import link_entities, warm_up_linker
+from processors.events import code_events
 from processors.language import identify
 from processors.news_names import PIPE_NAME as NEWS_NAMES_PIPE
 from processors.news_names import add_news_names
-from processors.pipelines import PipelineInfo, choose_pipeline, load_pipeline, pipeline_version
+from processors.pipelines import (
+    EVENT_COMPONENTS,
+    NER_COMPONENTS,
+    PipelineInfo,
+    choose_pipeline,
+    load_pipeline,
+    pipeline_version,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -30,6 +38,7 @@ class EnrichConfig:
     languages: tuple[str, ...]
     nlp_batch_size: int = 16
     news_names: bool = True  # add the project's gazetteer ruler before ner
+    events: bool = True  # code events (keeps the parser and lemmatizer enabled)
 
 
 @dataclass
@@ -62,7 +71,7 @@ def _pipeline_for(language: str) -> tuple[Language | None, PipelineInfo]:
     version: str | None = None
     layers: tuple[str, ...] = ()
     if name is not None:
-        nlp = load_pipeline(name)
+        nlp = load_pipeline(name, EVENT_COMPONENTS if _STATE.config.events else NER_COMPONENTS)
         version = pipeline_version(nlp)
         if _STATE.config.news_names and add_news_names(nlp):
             layers = (NEWS_NAMES_PIPE,)
@@ -110,6 +119,7 @@ def _entities_for(language: str | None, articles: list[dict[str, Any]],
         result["model"] = info.to_dict()
         result["entities"] = []
         result["places"] = []
+        result["events"] = []
     if nlp is None:
         return
     texts = [nlp_text(a.get("headline", ""), a.get("body", "")) for a in articles]
@@ -142,6 +152,20 @@ def _entities_for(language: str | None, articles: list[dict[str, Any]],
             result["link_seconds"] = time.perf_counter() - linked_at
         except Exception as exc:  # a linking bug must not sink the batch
             result.update(_error("entities", exc))
+            continue
+        if not _STATE.config or not _STATE.config.events:
+            continue
+        try:
+            coded_at = time.perf_counter()
+            result["events"] = code_events(
+                doc, language=language or "und", article_id=str(article.get("id")),
+                version=int(article.get("version") or 1), body_offset=body_offset,
+                published_at=article.get("version_created") or article.get("first_created"),
+                entities=linked.entities, places=linked.places,
+                dateline=article.get("dateline"))
+            result["event_seconds"] = time.perf_counter() - coded_at
+        except Exception as exc:  # the poison article is dead-lettered alone
+            result.update(_error("events", exc))
 
 
 def _error(stage: str, exc: BaseException) -> dict[str, Any]:

@@ -14,9 +14,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Components entity extraction needs; everything else is disabled at load time
-# so it costs nothing (tagger, parser, lemmatizer come back when events need them).
+# so it costs nothing.
 NER_COMPONENTS = frozenset({"tok2vec", "ner", "entity_ruler", "sentencizer", "senter",
                             "news_names", "news_places"})
+# The event coder also reads the parse (main verb, subject, object, negation) and lemmas,
+# where a pipeline has them; without them it falls back to lexicon rules.
+EVENT_COMPONENTS = NER_COMPONENTS | frozenset({
+    "tagger", "morphologizer", "parser", "attribute_ruler", "lemmatizer",
+    "trainable_lemmatizer"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,7 @@ def enriched_record(
     record["word_count"] = len(str(article.get("body") or "").split())
     record["entities"] = enrichment.get("entities", [])
     record["places"] = enrichment.get("places", [])
+    record["events"] = enrichment.get("events", [])
     record["model"] = enrichment.get("model")
     record["processing"] = {
         "received_at": received_at,

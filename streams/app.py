@@ -15,10 +15,12 @@ from faust.web import Request, Response, View
 
 from config.settings import Settings
 from streams import metrics
+from streams.consumer_lag import ConsumerLagMonitor
 from streams.dead_letter import DeadLetters
 from streams.enrich_stage import EnrichStage
 from streams.ingest_stage import IngestStage
 from streams.near_duplicate_stage import NearDuplicateStage
+from streams.publish_sensor import PublishSensor
 from streams.versions_stage import VersionsStage
 
 # Fast join on the embedded broker (measured, see ARCHITECTURE.md): Faust's
@@ -29,6 +31,11 @@ FAST_JOIN = {
     "broker_rebalance_timeout": 4.0,
 }
 MAX_RECORD_BYTES = 32 * 1024 * 1024  # oversized input must still reach the dead-letter topic
+# Topics the app's consumer group reads (lag is measured on these), and the topics whose
+# article records leave the pipeline (the "publish" stage; event records are counted by
+# wirestream_events_total instead, so publish stays one record per article).
+SOURCE_TOPIC_KEYS = ("raw", "canonical", "versioned", "deduped")
+OUTPUT_TOPIC_KEYS = ("enriched", "duplicates")
 
 
 class WirestreamApp:
@@ -73,12 +80,25 @@ class WirestreamApp:
                                       topics["versioned"], dead)
         self.near_duplicates = NearDuplicateStage(settings, topics["deduped"],
                                                   topics["duplicates"], dead, self.worker_name)
-        self.enrich = EnrichStage(settings, topics["enriched"], dead, self.worker_name)
+        self.enrich = EnrichStage(settings, topics["enriched"], dead, self.worker_name,
+                                  events=topics["events"])
+        self.joined = False  # set by the first partition assignment of this process
+        metrics.init([*settings.languages, "und"])
+        self.app.sensors.add(PublishSensor(self.names[key] for key in OUTPUT_TOPIC_KEYS))
+        self.lag_monitor = ConsumerLagMonitor(
+            broker_url, settings.group_id, [self.names[key] for key in SOURCE_TOPIC_KEYS],
+            interval_s=settings.lag_check_s)
         self._register()
+
+    def readiness(self) -> dict[str, bool]:
+        """What /ready reports: joined the group (not mid-rebalance) and pipelines loaded."""
+        joined = self.joined and not self.app.rebalancing
+        checks = {"joined_group": joined, "models_loaded": self.enrich.ready}
+        return {"ready": all(checks.values()), **checks}
 
     @property
     def ready(self) -> bool:
-        return self.enrich.ready
+        return self.readiness()["ready"]
 
     def _register(self) -> None:
         app = self.app
@@ -88,8 +108,14 @@ class WirestreamApp:
         app.agent(self.topics["deduped"], name="enrich")(self.enrich.run)
         app.timer(self.settings.embargo_check_s, name="embargo-release")(self.versions.tick)
 
+        # Started after table recovery, stopped with the app.
+        app.service(self.lag_monitor)  # type: ignore[arg-type]
+        metrics.READY.set_function(lambda: 1.0 if self.ready else 0.0)
+
         @app.on_partitions_assigned.connect
         async def _assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
+            # Also for an empty assignment: a member with no partitions has joined.
+            self.joined = True
             self.versions.partitions_changed()
 
         owner = self
@@ -102,10 +128,14 @@ class WirestreamApp:
 
         @app.page("/health")
         class HealthView(View):
+            # Liveness: the event loop answers and the app has not crashed.
             async def get(self, request: Request) -> Response:
+                if owner.app.crashed:
+                    return self.json({"status": "crashed"}, status=503)
                 return self.json({"status": "ok"})
 
         @app.page("/ready")
         class ReadyView(View):
             async def get(self, request: Request) -> Response:
-                return self.json({"ready": owner.ready}, status=200 if owner.ready else 503)
+                state = owner.readiness()
+                return self.json(state, status=200 if state["ready"] else 503)

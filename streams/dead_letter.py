@@ -66,6 +66,7 @@ class DeadLetters:
         if reason == "internal_error":
             log.error("unexpected error at %s; dead-lettering", stage, exc_info=exc)
         metrics.ARTICLES_REJECTED.labels(reason).inc()
+        metrics.STAGE_ERRORS.labels(stage).inc()
         body = payload if payload is not None else (message.value or b"")
         headers = dead_letter_headers(
             reason=reason, exc=exc, topic=message.topic, partition=message.partition,

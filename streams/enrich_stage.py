@@ -22,9 +22,10 @@ from streams.messages import decode, encode, utc_now
 
 class EnrichStage:
     def __init__(self, settings: Settings, out: faust.TopicT, dead: DeadLetters,
-                 worker_name: str) -> None:
+                 worker_name: str, events: faust.TopicT | None = None) -> None:
         self.settings = settings
         self.out = out
+        self.events = events
         self.dead = dead
         self.worker_name = worker_name
         self.ready = False
@@ -33,7 +34,8 @@ class EnrichStage:
     def _config(self) -> EnrichConfig:
         return EnrichConfig(models=self.settings.models,
                             languages=tuple(self.settings.languages),
-                            news_names=self.settings.news_names)
+                            news_names=self.settings.news_names,
+                            events=self.settings.events)
 
     def _start_pool(self) -> concurrent.futures.ProcessPoolExecutor:
         # spawn, not fork: forking a process that runs an event loop and threads
@@ -75,6 +77,7 @@ class EnrichStage:
                 self._pool = None
 
     async def _batch(self, events: list[faust.EventT]) -> None:
+        metrics.STAGE_ITEMS_IN.labels("enrich").inc(len(events))
         envelopes: list[tuple[Any, dict[str, Any]]] = []
         for event in events:
             try:
@@ -116,6 +119,7 @@ class EnrichStage:
             received_at=envelope["received_at"], retracted_at=utc_now(),
             source=envelope["source"], worker=self.worker_name)
         await self.out.send(key=message.key, value=encode(record))
+        metrics.STAGE_ITEMS_OUT.labels("enrich").inc()
         if self.settings.tombstones:
             await self.out.send(key=message.key, value=None)
 
@@ -133,6 +137,15 @@ class EnrichStage:
             source=envelope["source"], worker=self.worker_name,
         )
         await self.out.send(key=message.key, value=encode(record))
+        if self.events is not None:
+            # After the article record, so a consumer joining events to articles finds it;
+            # key = event id, so a repeat after a crash replaces rather than adds.
+            for event in record["events"]:
+                await self.events.send(key=event["event_id"].encode(), value=encode(event))
+        for entity in record["entities"]:
+            metrics.ENTITIES.labels(entity["label"], str(entity["linked"]).lower()).inc()
+        for event in record["events"]:
+            metrics.EVENTS.labels(event["type"]).inc()
         language = record["language"] or "und"
         metrics.ARTICLES_ENRICHED.labels(language).inc()
         if not (record["model"] or {}).get("name"):
@@ -141,3 +154,5 @@ class EnrichStage:
         metrics.LAST_PROCESSED.set(now)
         received = datetime.fromisoformat(envelope["received_at"].replace("Z", "+00:00"))
         metrics.END_TO_END_SECONDS.observe(max(0.0, now - received.timestamp()))
+        metrics.observe_freshness(envelope["article"].get("version_created"), now)
+        metrics.STAGE_ITEMS_OUT.labels("enrich").inc()

@@ -9,7 +9,8 @@ import time
 import faust
 
 from config.settings import Settings
-from processors.formats import parse_raw
+from processors.article import Article
+from processors.formats import split_raw
 from streams import metrics
 from streams.dead_letter import DeadLetters
 from streams.messages import encode, header, seconds_to_iso
@@ -27,27 +28,37 @@ class IngestStage:
         async for event in stream.events():
             message = event.message
             metrics.ARTICLES_RECEIVED.inc()
+            metrics.STAGE_ITEMS_IN.labels("ingest").inc()
             started = time.perf_counter()
             payload = message.value if isinstance(message.value, bytes) else b""
             parse = functools.partial(
-                parse_raw, payload, content_type=header(message.headers, "content-type"),
+                split_raw, payload, content_type=header(message.headers, "content-type"),
                 max_bytes=self.settings.max_message_bytes,
                 max_body_chars=self.settings.max_body_chars)
             try:
                 # Typical items parse in well under a millisecond; a big body (HTML
                 # clean-up of up to max_message_bytes) goes to a thread so heartbeats
                 # and the other agents keep running.
-                article = (parse() if len(payload) < _INLINE_PARSE_BYTES
-                           else await asyncio.get_running_loop().run_in_executor(None, parse))
+                parts = (parse() if len(payload) < _INLINE_PARSE_BYTES
+                         else await asyncio.get_running_loop().run_in_executor(None, parse))
             except Exception as exc:  # anything the parser raises: dead-letter, never crash
                 await self.dead.send(message, exc, stage="ingest", payload=payload)
                 continue
             finally:
                 metrics.PROCESSING_SECONDS.labels("ingest").observe(time.perf_counter() - started)
-            envelope = {
-                "article": article.to_dict(),
-                "received_at": seconds_to_iso(message.timestamp),
-                "source": {"topic": message.topic, "partition": message.partition,
-                           "offset": message.offset},
-            }
-            await self.out.send(key=article.id.encode(), value=encode(envelope))
+            for part in parts:  # a NewsML-G2 newsMessage or a feed carries several items
+                if not isinstance(part.outcome, Article):
+                    # The photo next to a story, a broken entry: dead-lettered on its own,
+                    # as a standalone document, while the message's articles go on.
+                    await self.dead.send(message, part.outcome, stage="ingest",
+                                         payload=part.payload)
+                    continue
+                article = part.outcome
+                envelope = {
+                    "article": article.to_dict(),
+                    "received_at": seconds_to_iso(message.timestamp),
+                    "source": {"topic": message.topic, "partition": message.partition,
+                               "offset": message.offset},
+                }
+                await self.out.send(key=article.id.encode(), value=encode(envelope))
+                metrics.STAGE_ITEMS_OUT.labels("ingest").inc()

@@ -1,12 +1,44 @@
-"""Prometheus metrics of a worker (served at /metrics by the Faust web server)."""
+"""Prometheus metrics of a worker (served at /metrics by the Faust web server).
+
+Conventions: ``wirestream_`` prefix, base units (seconds, messages), counters end in
+``_total``, histograms are in seconds, and every label takes values from a small
+fixed set (stages, reasons, verdicts, languages, topics and partitions of the app).
+"""
 
 from __future__ import annotations
 
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+import platform
+from collections.abc import Iterable
+from importlib import metadata
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
+
+from processors.article import RejectedInput
+from processors.versions import parse_time
+
+# The ``*_created`` series double the series count and no dashboard or alert reads them.
+disable_created_metrics()
 
 # Buckets from 1 ms to 2 min: parsing is milliseconds, spaCy batches are seconds.
 _SECONDS_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
                     10.0, 30.0, 60.0, 120.0)
+# Freshness is about the news cycle: seconds for a live wire, hours for a late feed.
+_FRESHNESS_BUCKETS = (1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0,
+                      7200.0, 21600.0, 86400.0)
+
+# The stage label's values. "publish" is the producer side: output records handed to
+# the producer (in), acknowledged by the broker (out) or failed (errors).
+STAGES = ("ingest", "versions", "near_duplicates", "enrich", "publish")
+REJECTION_REASONS = (*RejectedInput.REASONS, "enrichment_failed", "internal_error")
+VERDICTS = ("new", "update", "correction", "redelivery", "stale", "kill", "held", "released",
+            "duplicate")
 
 ARTICLES_RECEIVED = Counter(
     "wirestream_articles_received_total",
@@ -27,9 +59,26 @@ ARTICLES_WITHOUT_MODEL = Counter(
     "Articles published without entities because no pipeline is installed for their language.",
     ["language"],
 )
+STAGE_ITEMS_IN = Counter(
+    "wirestream_stage_items_in_total",
+    "Items a stage took in: messages consumed, or for publish records handed to the producer.",
+    ["stage"],
+)
+STAGE_ITEMS_OUT = Counter(
+    "wirestream_stage_items_out_total",
+    "Items a stage passed on: records sent downstream, or for publish acknowledged by the "
+    "broker. In minus out minus errors is what a stage dropped on purpose (see verdicts).",
+    ["stage"],
+)
+STAGE_ERRORS = Counter(
+    "wirestream_stage_errors_total",
+    "Items a stage failed on: dead-lettered, or for publish not acknowledged by the broker.",
+    ["stage"],
+)
 PROCESSING_SECONDS = Histogram(
     "wirestream_processing_seconds",
-    "Time spent per stage: ingest per message, near_duplicates and enrich per batch.",
+    "Time spent per stage: ingest and versions per message, near_duplicates and enrich per "
+    "batch, publish from send to broker acknowledgement per record.",
     ["stage"],
     buckets=_SECONDS_BUCKETS,
 )
@@ -37,6 +86,12 @@ END_TO_END_SECONDS = Histogram(
     "wirestream_end_to_end_seconds",
     "From the raw message's timestamp to publication on the enriched topic.",
     buckets=_SECONDS_BUCKETS,
+)
+FRESHNESS_SECONDS = Histogram(
+    "wirestream_freshness_seconds",
+    "From the story version's time (as the provider stamped it) to publication on the "
+    "enriched topic.",
+    buckets=_FRESHNESS_BUCKETS,
 )
 LAST_PROCESSED = Gauge(
     "wirestream_last_processed_timestamp_seconds",
@@ -53,6 +108,76 @@ MODEL_INFO = Gauge(
     "The spaCy pipeline chosen per language (1 = in use, value 0 = none installed).",
     ["language", "name", "version"],
 )
+# Incremented by the enrichment stage: entity labels (PER, ORG, LOC, MISC) and whether
+# the entity was linked to a knowledge-base id ("true"/"false"); PLOVER event types.
+ENTITIES = Counter(
+    "wirestream_entities_total",
+    "Entities found in published articles, by label and whether they were linked to an id.",
+    ["label", "linked"],
+)
+EVENTS = Counter(
+    "wirestream_events_total",
+    "Events coded from published articles, by PLOVER event type.",
+    ["type"],
+)
+CONSUMER_LAG = Gauge(
+    "wirestream_consumer_lag_messages",
+    "Messages not yet committed by the app's consumer group: end offset minus committed "
+    "offset, per source topic and partition (every worker reports the whole group).",
+    ["topic", "partition"],
+)
+OLDEST_UNPROCESSED_AGE = Gauge(
+    "wirestream_consumer_oldest_unprocessed_age_seconds",
+    "Age of the oldest message the group has not committed yet (0 when caught up), per "
+    "source topic and partition.",
+    ["topic", "partition"],
+)
+BROKER_UP = Gauge(
+    "wirestream_broker_up",
+    "1 when the worker's last round trip to the broker (the lag check) succeeded, else 0.",
+)
+READY = Gauge(
+    "wirestream_ready",
+    "1 when the worker has joined its consumer group and loaded its pipelines (as /ready).",
+)
+BUILD_INFO = Gauge(
+    "wirestream_build_info",
+    "Versions this worker runs (value is always 1).",
+    ["version", "python", "spacy", "faust"],
+)
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def init(languages: Iterable[str] = ()) -> None:
+    """Create every known label value at 0, so rate() and increase() see the first event."""
+    for stage in STAGES:
+        STAGE_ITEMS_IN.labels(stage)
+        STAGE_ITEMS_OUT.labels(stage)
+        STAGE_ERRORS.labels(stage)
+        PROCESSING_SECONDS.labels(stage)
+    for reason in REJECTION_REASONS:
+        ARTICLES_REJECTED.labels(reason)
+    for verdict in VERDICTS:
+        DEDUP_VERDICTS.labels(verdict)
+    for language in languages:
+        ARTICLES_ENRICHED.labels(language)
+    # Package metadata, not ``import spacy``: the worker's main process never loads spaCy.
+    BUILD_INFO.labels(_version("wirestream"), platform.python_version(), _version("spacy"),
+                      _version("faust-streaming")).set(1)
+
+
+def observe_freshness(version_created: str | None, published_at: float) -> None:
+    """Record publish time minus the version's time; items without a version time are skipped."""
+    when = parse_time(version_created)
+    if when is not None:
+        # A provider clock ahead of ours must not make a negative observation.
+        FRESHNESS_SECONDS.observe(max(0.0, published_at - when.timestamp()))
 
 
 def exposition() -> tuple[bytes, str]:

@@ -59,6 +59,7 @@ class NearDuplicateStage:
             self._rebuilt = True
         async for events in stream.take_events(self.settings.batch_size,
                                                within=self.settings.batch_within_s):
+            metrics.STAGE_ITEMS_IN.labels("near_duplicates").inc(len(events))
             batch: list[tuple[Any, dict[str, Any]]] = []
             for event in events:
                 try:
@@ -84,6 +85,7 @@ class NearDuplicateStage:
             dedup["story_id"] = self.matcher.forget(article["id"])
             envelope["dedup"] = dedup
             await self.out.send(key=message.key, value=encode(envelope))
+            metrics.STAGE_ITEMS_OUT.labels("near_duplicates").inc()
             return
         match = self.matcher.observe(article["id"], article.get("headline") or "", fp,
                                      iso_to_seconds(envelope["received_at"]),
@@ -102,3 +104,4 @@ class NearDuplicateStage:
                 return
         envelope["dedup"] = dedup
         await self.out.send(key=message.key, value=encode(envelope))
+        metrics.STAGE_ITEMS_OUT.labels("near_duplicates").inc()

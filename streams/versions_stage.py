@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import logging
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -57,35 +58,43 @@ class VersionsStage:
     async def run(self, stream: faust.StreamT) -> None:
         async for event in stream.events():
             message = event.message
+            started = time.perf_counter()
             try:
                 envelope = decode(message.value)
                 if envelope.get("control") == CONTROL_RELEASE:
                     await self._release(str(envelope["id"]))
-                    continue
+                    continue  # our own timer's message, not an item: not counted in
                 article = Article.from_dict(envelope["article"])
             except Exception as exc:
+                metrics.STAGE_ITEMS_IN.labels("versions").inc()
                 await self.dead.send(message, exc, stage="versions")
                 continue
-            key = article.id
-            state = self._get(key)
-            decision = decide(state, article, datetime.now(UTC))
-            metrics.DEDUP_VERDICTS.labels(decision.verdict).inc()
-            if decision.state is not state:  # redeliveries and stale copies change nothing
-                self._put(key, decision.state)
-            if decision.release_at:
-                self._schedule(key, decision.release_at)
-            if decision.retract:
-                # Same path as the article versions, so a consumer never sees the kill
-                # overtaken by the version it retracts.
-                envelope["retract"] = True
-                await self._forward(envelope, decision.verdict, decision.supersedes)
-            if decision.publish:
-                await self._forward(envelope, decision.verdict, decision.supersedes)
+            metrics.STAGE_ITEMS_IN.labels("versions").inc()
+            await self._decide(article, envelope)
+            metrics.PROCESSING_SECONDS.labels("versions").observe(time.perf_counter() - started)
+
+    async def _decide(self, article: Article, envelope: dict[str, Any]) -> None:
+        key = article.id
+        state = self._get(key)
+        decision = decide(state, article, datetime.now(UTC))
+        metrics.DEDUP_VERDICTS.labels(decision.verdict).inc()
+        if decision.state is not state:  # redeliveries and stale copies change nothing
+            self._put(key, decision.state)
+        if decision.release_at:
+            self._schedule(key, decision.release_at)
+        if decision.retract:
+            # Same path as the article versions, so a consumer never sees the kill
+            # overtaken by the version it retracts.
+            envelope["retract"] = True
+            await self._forward(envelope, decision.verdict, decision.supersedes)
+        if decision.publish:
+            await self._forward(envelope, decision.verdict, decision.supersedes)
 
     async def _forward(self, envelope: dict[str, Any], verdict: str,
                        supersedes: int | None) -> None:
         envelope["dedup"] = dedup_block(verdict, supersedes=supersedes)
         await self.out.send(key=envelope["article"]["id"].encode(), value=encode(envelope))
+        metrics.STAGE_ITEMS_OUT.labels("versions").inc()
 
     async def _release(self, key: str) -> None:
         released = release(self._get(key), datetime.now(UTC))

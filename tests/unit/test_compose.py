@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 
 import yaml
 
 from config.settings import Settings
-from streams import metrics
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -73,14 +70,16 @@ def test_grafana_provisioning_is_mounted():
         assert (ROOT / mount.split(":")[0]).exists(), mount
 
 
-def test_dashboard_queries_only_metrics_the_worker_exports():
-    exported = {m._name for m in vars(metrics).values() if hasattr(m, "_name")}
-    dashboard = json.loads((ROOT / "config/grafana/dashboards/wirestream.json").read_text())
-    assert dashboard["uid"] and dashboard["panels"]
-    for panel in dashboard["panels"]:
-        for target in panel["targets"]:
-            names = set(re.findall(r"wirestream_[a-z_]+", target["expr"]))
-            assert names, target
-            for name in names:
-                base = re.sub(r"_(total|bucket|sum|count)$", "", name)
-                assert base in exported or name in exported, name
+def test_prometheus_loads_rule_files_from_the_mounted_folder():
+    prom = yaml.safe_load((ROOT / "config/prometheus/prometheus.yml").read_text())
+    assert prom["rule_files"]
+    for rule_file in prom["rule_files"]:
+        # Relative to the config file, i.e. inside ./config/prometheus, which is mounted.
+        assert (ROOT / "config/prometheus" / rule_file).is_file(), rule_file
+
+
+def test_worker_healthcheck_asks_its_health_endpoint():
+    worker = _compose()["services"]["worker"]
+    probe = " ".join(worker["healthcheck"]["test"])
+    port = worker["environment"]["WIRESTREAM_METRICS_PORT"]
+    assert f"127.0.0.1:{port}/health" in probe

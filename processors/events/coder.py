@@ -1,0 +1,425 @@
+"""The event coder: sentences → triggers → typed events with arguments, counts and dates.
+
+Event ids (``ev-`` + 20 hex chars of SHA-1) hash ``article_id | type | trigger lemma |
+n``, where n counts earlier events of the same type and lemma in the article. They do
+not depend on the version or on character offsets, so a re-run, a replay or an update
+that only edits other sentences keeps the ids (and the ``wire.events`` keys) stable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import TYPE_CHECKING, Any
+
+from processors.events import lexicon_de as de
+from processors.events import lexicon_en as en
+from processors.events.actors import (
+    Mention,
+    actors_in,
+    free_arguments,
+    iso3_from_iso2,
+    mentions_from_doc,
+    mentions_from_records,
+    norm_key,
+    text_of,
+)
+from processors.events.counts import extract_counts, finish_counts
+from processors.events.dates import find_date, is_past_background, parse_published
+from processors.events.factuality import factuality, ongoing
+from processors.events.triggers import sentence_hits
+from processors.events.types import INCIDENT_TYPES, Hit
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
+
+LANGUAGES = ("en", "de")
+_SYMMETRIC = frozenset({"CONSULT", "COOPERATE", "AGREE"})
+_INTENT_EN = frozenset({"attack", "bomb", "bomber", "bombing", "gunman", "gunmen", "militant",
+                        "terrorist", "suicide", "airstrike", "shelling", "missile", "rocket",
+                        "grenade", "massacre", "ambush", "assassinate", "murder", "homicide",
+                        "stab", "stabbing", "arson", "insurgent", "rebel", "shooter"})
+_INTENT_DE = re.compile(r"(angriff|anschlag|attentat|bombe|sprengsatz|terror|mörder|mord|"
+                        r"messer|rakete|granate|rebell|miliz|massaker|täter|beschuss)")
+_PHONE_RE = re.compile(r"(?i)telefon|\banruf|\bby phone\b|\bphone call|\btelephone|"
+                       r"video ?(call|conference|konferenz|schalte)")
+_DATELINE_RE = re.compile(r"^\s*([A-ZÄÖÜ][\w.\- ]{1,40}?)(?:/[\w.\- ]+)*\s*(?:\([^)]{0,60}\))?"
+                          r"\s*[-–—:]\s")
+
+
+def code_events_text(text: str, nlp: Language, *, language: str, article_id: str,
+                     version: int = 1, body_offset: int = 0, published_at: str | None = None,
+                     entities: list[dict[str, Any]] | None = None,
+                     places: list[dict[str, Any]] | None = None,
+                     dateline: str | None = None) -> list[dict[str, Any]]:
+    """Run the pipeline on ``text`` and code it (for benches and tests)."""
+    return code_events(nlp(text), language=language, article_id=article_id, version=version,
+                       body_offset=body_offset, published_at=published_at, entities=entities,
+                       places=places, dateline=dateline)
+
+
+def code_events(doc: Doc, *, language: str, article_id: str, version: int, body_offset: int,
+                published_at: str | None, entities: list[dict[str, Any]] | None = None,
+                places: list[dict[str, Any]] | None = None,
+                dateline: str | None = None) -> list[dict[str, Any]]:
+    """Events of one article; ``doc`` is the Doc of ``headline + "\\n" + body``."""
+    lang = (language or "").lower()[:2]
+    if lang not in LANGUAGES or not len(doc):
+        return []
+    parsed = doc.has_annotation("DEP")
+    if entities is not None:
+        ent_mentions = mentions_from_records(entities, body_offset)
+        place_mentions = mentions_from_records(places or [], body_offset, place=True) \
+            if places is not None else [m for m in mentions_from_doc(doc)[1]]
+    else:
+        ent_mentions, doc_places = mentions_from_doc(doc)
+        place_mentions = mentions_from_records(places, body_offset, place=True) \
+            if places is not None else doc_places
+    pub = parse_published(published_at)
+    sents = _sentences(doc, body_offset)
+    lowers_by_sent = [[t.lower_ for t in s] for s in sents]
+    accident_by_sent = [_accident_level(s, lw, lang) for s, lw in zip(sents, lowers_by_sent,
+                                                                       strict=True)]
+    intent_by_sent = [_intent(lw, lang) for lw in lowers_by_sent]
+    lead_date = None
+    for s in sents[:3]:
+        found = find_date(s.text, pub)
+        if found is not None and found["precision"] == "day":
+            lead_date = found
+            break
+    dateline_place = _dateline_place(doc, dateline, place_mentions, body_offset)
+    # Names in the dateline ("Teheran/Moskau (ParsToday/PressTV) -") are nobody's actors.
+    for origin in {0, body_offset}:
+        head = _DATELINE_RE.match(text_of(doc)[origin:origin + 120])
+        if head is not None:
+            cut = origin + head.end()
+            ent_mentions = [m for m in ent_mentions if not origin <= m.start < cut]
+    drafts: list[dict[str, Any]] = []
+    has_cue = _cue_tokens(doc, lang)
+    for index, sent in enumerate(sents):
+        if not has_cue[sent.start:sent.end].any():
+            continue  # no lexicon word at all: nothing to code, skip the costly steps
+        hits = sentence_hits(sent, index, lang, parsed)
+        if not hits:
+            continue
+        counts_raw = extract_counts(list(sent), protest=any(h.type == "PROTEST" for h in hits))
+        for hit in hits:
+            if not _resolve_incident(hit, index, accident_by_sent, intent_by_sent, counts_raw):
+                continue
+            if hit.type == "ACCUSE" and accident_by_sent[index] and hit.mode == "investigate":
+                continue  # looking for the cause of an accident accuses nobody
+            drafts.append(_draft(doc, sent, hit, lang, parsed, ent_mentions, place_mentions,
+                                 dateline_place, pub, lead_date, counts_raw))
+        # Counts belong to the sentence's incident, whichever hit that is.
+        incident = next((d for d in drafts[::-1] if d["_sent"] == index
+                         and d["type"] in INCIDENT_TYPES), None)
+        if incident is not None and counts_raw:
+            incident["counts"] = finish_counts(counts_raw, text_of(doc))
+    events = _merge_incidents(drafts)
+    return _finish(events, doc, article_id, body_offset)
+
+
+_KEY_HASHES: dict[tuple[int, str], Any] = {}
+
+
+def _cue_tokens(doc: Doc, lang: str) -> Any:
+    """Boolean array: tokens whose lemma or lower form can start a trigger (numpy, fast)."""
+    import numpy as np
+    from spacy.attrs import LEMMA, LOWER
+
+    vocab = doc.vocab
+    key = (id(vocab.strings), lang)
+    hashes = _KEY_HASHES.get(key)
+    if hashes is None:
+        hashes = np.array(sorted({vocab.strings.add(w) for w in cue_words(lang)}),
+                          dtype="uint64")
+        _KEY_HASHES[key] = hashes
+    arr = doc.to_array([LOWER, LEMMA])
+    mask = np.isin(arr[:, 0], hashes) | np.isin(arr[:, 1], hashes)
+    if lang == "de":
+        # German matches by stem: test the words the cheap way once per distinct form.
+        lowers = [t.lower_ for t in doc]
+        words = [t.text for t in doc]
+        cache: dict[str, bool] = {}
+        for i, low in enumerate(lowers):
+            if low not in cache:
+                cache[low] = de.match_token(words[i], low, _ALL_PARTICLES) is not None or \
+                    low in ("gegen", "dagegen")
+            mask[i] = cache[low]
+    return mask
+
+
+_ALL_PARTICLES = {"ab", "an", "auf", "aus", "bei", "ein", "fest", "frei", "hin", "mit", "nach",
+                  "um", "vor", "zu", "zurück", "zusammen", "sich"}
+
+
+def cue_words(lang: str) -> set[str]:
+    if lang == "de":
+        return set()
+    words = set(en.VERBS) | set(en.NOUNS) | {v for v, _ in en.PHRASAL} | set(en.OBJECT_SENSES)
+    words |= {v for v, _ in en.PAIR_SENSES} | {"dead"}
+    # Plural and inflected forms are covered by the LEMMA column; without a lemmatizer the
+    # lower-case forms below catch the common ones.
+    words |= {w + "s" for w in list(words)} | {w + "ed" for w in list(words)}
+    return words
+
+
+def _sentences(doc: Doc, body_offset: int) -> list[Span]:
+    if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
+        sents = list(doc.sents)
+    else:
+        sents = [doc[:]]
+    out: list[Span] = []
+    for s in sents:
+        # The headline is its own sentence even when the pipeline glued it to the body.
+        if body_offset and s.start_char < body_offset < s.end_char:
+            cut = next((t.i for t in s if t.idx >= body_offset), None)
+            if cut is not None and cut > s.start:
+                out.extend([doc[s.start:cut], doc[cut:s.end]])
+                continue
+        if s.text.strip():
+            out.append(s)
+    return out
+
+
+def _accident_level(sent: Span, lowers: list[str], lang: str) -> int:
+    """2: a strong accident cue (crash, derailment, earthquake); 1: weak (fire); 0: none."""
+    if lang == "de":
+        level = 0
+        for low in lowers:
+            if de.ACCIDENT_CUES_RE.search(low):
+                if not de.ACCIDENT_WEAK_RE.search(low):
+                    return 2
+                level = 1
+        return level
+    lemmas = {t.lemma_.lower() for t in sent} | set(lowers)
+    if lemmas & en.ACCIDENT_STRONG:
+        return 2
+    return 1 if lemmas & en.ACCIDENT_WEAK else 0
+
+
+def _intent(lowers: list[str], lang: str) -> bool:
+    if lang == "de":
+        return any(_INTENT_DE.search(low) for low in lowers)
+    return bool(set(lowers) & _INTENT_EN)
+
+
+def _resolve_incident(hit: Hit, index: int, accident: list[int], intent: list[bool],
+                      counts: dict[str, Any]) -> bool:
+    """ACCIDENT wins over ASSAULT for crashes and disasters; False drops the hit."""
+    near = [accident[i] for i in (index - 1, index + 1) if 0 <= i < len(accident)]
+    if hit.type == "ASSAULT":
+        strong = accident[index] == 2 and not intent[index]
+        if strong or (hit.casualty and not intent[index] and (accident[index] or 2 in near)):
+            hit.type, hit.mode = "ACCIDENT", None
+    elif hit.type == "ACCIDENT" and intent[index] and accident[index] < 2:
+        hit.type = "ASSAULT"  # "a car bomb explosion"
+    # A death with no violence and no toll is not an event here.
+    return not (hit.casualty and hit.type == "ASSAULT" and not intent[index] and not counts
+                and hit.lemma in ("die", "dead", "starb", "sterb", "gestorb", "umkomm",
+                                  "umkam"))
+
+
+def _draft(doc: Doc, sent: Span, hit: Hit, lang: str, parsed: bool,
+           ent_mentions: list[Mention], place_mentions: list[Mention],
+           dateline_place: dict[str, Any] | None, pub: Any, lead_date: dict[str, Any] | None,
+           counts_raw: dict[str, Any]) -> dict[str, Any]:
+    used: set[int] = set()
+    if not hit.parsed:
+        hit.actor_tokens, hit.recipient_tokens = free_arguments(
+            doc, hit.clause, hit.token, ent_mentions, lang, hit.type in _SYMMETRIC)
+        if not hit.actor_tokens and hit.clause != (sent.start, sent.end):
+            a, r = free_arguments(doc, (sent.start, sent.end), hit.token, ent_mentions, lang,
+                                  hit.type in _SYMMETRIC)
+            hit.actor_tokens, hit.recipient_tokens = a, hit.recipient_tokens or r
+    if hit.type == "ACCIDENT" or not hit.primary:
+        hit.actor_tokens = [] if not hit.parsed or not hit.primary else hit.actor_tokens
+        hit.recipient_tokens = []
+    actors = actors_in(doc, hit.actor_tokens, ent_mentions, lang, used)
+    recipients = actors_in(doc, hit.recipient_tokens, ent_mentions, lang, used)
+    actors = [_resolve_pronoun(doc, a, sent, ent_mentions) for a in actors]
+    actors = [a for a in actors if a is not None]
+    recipients = [r for r in (_resolve_pronoun(doc, r, sent, ent_mentions)
+                              for r in recipients) if r is not None]
+    recipients = [r for r in recipients if r["id"] not in {a["id"] for a in actors}]
+    trig = doc[hit.token]
+    if hit.type == "CONSULT" and hit.mode is None and _PHONE_RE.search(sent.text):
+        hit.mode = "phone"  # "erörterten in einem Telefongespräch", "talked by phone"
+    found = find_date(sent.text, pub)
+    date: dict[str, Any] | None
+    if found is not None:
+        before = sent.text[:found["offset"]]
+        date = {"value": found["value"], "precision": found["precision"],
+                "text": found["text"], "source": "text"}
+        background = is_past_background(found, pub) and not ongoing(before)
+    else:
+        background = False
+        if lead_date is not None:
+            date = {"value": lead_date["value"], "precision": "day", "text": lead_date["text"],
+                    "source": "context"}
+        elif pub is not None:
+            date = {"value": pub.isoformat(), "precision": "day", "text": None,
+                    "source": "published"}
+        else:
+            date = None
+    location = _nearest_place(doc, sent, trig.idx, place_mentions, used,
+                              hit.type in INCIDENT_TYPES) or dateline_place
+    confidence = hit.score + (0.05 if actors else -0.05)
+    return {
+        "_sent": hit.sent_index, "_primary": hit.primary, "_token": hit.token,
+        "type": hit.type, "mode": hit.mode, "actors": actors, "recipients": recipients,
+        "location": location, "date": date, "counts": {},
+        "trigger": {"text": trig.text, "lemma": hit.lemma, "start": trig.idx,
+                    "end": trig.idx + len(trig.text)},
+        "evidence": {"text": sent.text.strip(), "start": sent.start_char,
+                     "end": sent.end_char},
+        "factuality": factuality(hit),
+        "is_background": bool(hit.pluperfect or background),
+        "confidence": round(max(0.05, min(0.99, confidence)), 3),
+        "method": "parse" if hit.parsed else "lexicon",
+    }
+
+
+def _resolve_pronoun(doc: Doc, actor: dict[str, Any], sent: Span,
+                     mentions: list[Mention]) -> dict[str, Any] | None:
+    """"er/he" → the last person named before; "sein Land" → that person's country."""
+    if actor.get("label") != "ROLE" and not actor["id"].startswith("role:"):
+        return actor
+    name = str(actor.get("name", "")).lower()
+    if name not in ("er", "he", "she", "sie") and not name.endswith(("land", "country")):
+        return actor
+    limit = sent.end_char
+    previous = [m for m in mentions if m.end <= limit and m.record.get("label") == "PER"]
+    if not previous:
+        return None if name in ("er", "he", "she", "sie") else actor
+    person = dict(previous[-1].record)
+    if name.endswith(("land", "country")):
+        iso3 = person.get("country")
+        if not iso3:
+            return actor
+        return {"id": f"iso3166:{iso3}", "name": iso3, "label": "LOC", "country": iso3,
+                "sector": "government"}
+    person.setdefault("sector", None)
+    return person
+
+
+def _nearest_place(doc: Doc, sent: Span, at: int, places: list[Mention], used: set[int],
+                   incident: bool) -> dict[str, Any] | None:
+    """The place mention nearest the trigger: same sentence first; for incidents also up
+    to 300 characters around it (the toll sentence after "train crash in Tabas")."""
+    best: tuple[float, Mention] | None = None
+    for m in places:
+        if m.start in used:
+            continue
+        distance = abs(m.start - at)
+        inside = sent.start_char <= m.start < sent.end_char
+        if not inside and (distance > 300 or not incident):
+            continue
+        low_before = text_of(doc)[max(0, m.start - 5):m.start].lower()
+        locative = any(p in low_before.split() for p in ("in", "im", "at", "near", "bei",
+                                                         "nahe", "of"))
+        score = distance + (0 if inside else 1000) - (50 if locative else 0)
+        if best is None or score < best[0]:
+            best = (score, m)
+    return dict(best[1].record) if best else None
+
+
+def _dateline_place(doc: Doc, dateline: str | None, places: list[Mention], body_offset: int
+                    ) -> dict[str, Any] | None:
+    if not dateline:
+        m = _DATELINE_RE.match(text_of(doc)[body_offset:body_offset + 120]) or \
+            _DATELINE_RE.match(text_of(doc)[:120])
+        if m is None:
+            return None
+        dateline = m.group(1).strip()
+    key = dateline.strip().casefold()
+    for place in places:
+        if str(place.record.get("name", "")).casefold() == key or \
+                text_of(doc)[place.start:place.end].casefold() == key:
+            return dict(place.record)
+    return {"id": norm_key("LOC", dateline), "name": dateline.strip().title()
+            if dateline.isupper() else dateline.strip()}
+
+
+def _merge_incidents(drafts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One incident told over adjacent sentences is one event (counts joined)."""
+    out: list[dict[str, Any]] = []
+    for draft in drafts:
+        target = None
+        if draft["type"] in INCIDENT_TYPES:
+            for prev in out[::-1]:
+                if draft["_sent"] - prev["_sent"] > 2:
+                    break
+                if prev["type"] == draft["type"] and _same_place(prev, draft):
+                    target = prev
+                    break
+        if target is None:
+            out.append(draft)
+            continue
+        for kind, count in draft["counts"].items():
+            target["counts"].setdefault(kind, count)
+        for key in ("actors", "recipients"):
+            ids = {a["id"] for a in target[key]}
+            target[key].extend(a for a in draft[key] if a["id"] not in ids)
+        if target["date"] and target["date"]["source"] != "text" and draft["date"] and \
+                draft["date"]["source"] == "text":
+            target["date"] = draft["date"]
+        target["confidence"] = max(target["confidence"], draft["confidence"])
+        target["_primary"] = target["_primary"] or draft["_primary"]
+    return out
+
+
+def _same_place(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    la, lb = a.get("location"), b.get("location")
+    return la is None or lb is None or la.get("id") == lb.get("id")
+
+
+def _field(start: int, end: int, body_offset: int) -> tuple[str, int, int]:
+    if body_offset and start < body_offset:
+        return "headline", start, min(end, body_offset - 1)
+    return "body", start - body_offset, end - body_offset
+
+
+def _finish(events: list[dict[str, Any]], doc: Doc, article_id: str, body_offset: int
+            ) -> list[dict[str, Any]]:
+    seen: dict[tuple[str, str], int] = {}
+    out: list[dict[str, Any]] = []
+    # A side incident never outranks its sentence's main event.
+    top = {e["_sent"]: e["confidence"] for e in events if e["_primary"]}
+    for event in events:
+        if not event["_primary"] and event["_sent"] in top:
+            event["confidence"] = round(min(event["confidence"], top[event["_sent"]] - 0.05), 3)
+            event["confidence"] = max(0.05, event["confidence"])
+        key = (event["type"], event["trigger"]["lemma"])
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        digest = hashlib.sha1(f"{article_id}|{key[0]}|{key[1]}|{n}".encode()).hexdigest()
+        trig, evid = event["trigger"], event["evidence"]
+        t_field, t_start, t_end = _field(trig["start"], trig["end"], body_offset)
+        e_field, e_start, e_end = _field(evid["start"], evid["end"], body_offset)
+        counts = {}
+        for kind, count in event["counts"].items():
+            c_field, c_start, c_end = _field(count["start"], count["end"], body_offset)
+            counts[kind] = {**count, "field": c_field, "start": c_start, "end": c_end}
+        out.append({
+            "event_id": "ev-" + digest[:20], "article_id": article_id, "type": event["type"],
+            "mode": event["mode"], "actors": event["actors"],
+            "recipients": event["recipients"], "location": event["location"],
+            "date": event["date"], "counts": counts,
+            "trigger": {"text": trig["text"], "lemma": trig["lemma"], "field": t_field,
+                        "start": t_start, "end": t_end},
+            "evidence": {"text": evid["text"], "field": e_field, "start": e_start,
+                         "end": e_end},
+            "factuality": event["factuality"], "is_background": event["is_background"],
+            "confidence": event["confidence"], "method": event["method"],
+        })
+    return out
+
+
+def country_actor(iso2: str) -> dict[str, Any] | None:
+    iso3, name = iso3_from_iso2(iso2)
+    if iso3 is None:
+        return None
+    return {"id": f"iso3166:{iso2.upper()}", "name": name, "label": "LOC", "country": iso3,
+            "sector": "government"}

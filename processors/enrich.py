@@ -161,11 +161,19 @@ def _entities_for(language: str | None, articles: list[dict[str, Any]],
                 doc, language=language or "und", article_id=str(article.get("id")),
                 version=int(article.get("version") or 1), body_offset=body_offset,
                 published_at=article.get("version_created") or article.get("first_created"),
-                entities=linked.entities, places=linked.places,
+                entities=linked.entities, places=_with_mentions(linked.places, linked.entities),
                 dateline=article.get("dateline"))
             result["event_seconds"] = time.perf_counter() - coded_at
         except Exception as exc:  # the poison article is dead-lettered alone
             result.update(_error("events", exc))
+
+
+def _with_mentions(places: list[dict[str, Any]], entities: list[dict[str, Any]]
+                   ) -> list[dict[str, Any]]:
+    """Places with their entity's named mentions: the event coder locates events by
+    position, and an adjective ("ostiranischen") is not where something happened."""
+    mentions = {e["id"]: [m for m in e["mentions"] if "kind" not in m] for e in entities}
+    return [{**place, "mentions": mentions.get(place["id"], [])} for place in places]
 
 
 def _error(stage: str, exc: BaseException) -> dict[str, Any]:

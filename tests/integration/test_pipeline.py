@@ -19,6 +19,8 @@ pytestmark = pytest.mark.integration
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parents[2] / "config/schemas/enriched.schema.json").read_text())
+EVENT_SCHEMA = json.loads(
+    (Path(__file__).resolve().parents[2] / "config/schemas/event.schema.json").read_text())
 
 EN_BODY = ("Prime Minister Keir Starmer met Chancellor Olaf Scholz in Berlin on Tuesday to "
            "discuss support for Ukraine, a Downing Street spokesman said. The two leaders "
@@ -94,6 +96,10 @@ def test_formats_and_malformed_input_through_a_real_broker(broker, namespace_env
         asyncio.run(produce(broker.url, names["raw"], malformed + valid))
         got = asyncio.run(collect(broker.url, [names["enriched"], names["dlq"]],
                                   len(valid) + len(malformed), worker))
+        coded = [event for m in got if m.topic == names["enriched"]
+                 for event in record_of(m)["events"]]
+        assert coded, "the stories describe meetings and an accident: events expected"
+        event_messages = asyncio.run(collect(broker.url, [names["events"]], len(coded), worker))
         metrics = scrape(namespace_env["WIRESTREAM_METRICS_PORT"])
         assert worker.alive(), worker.log_tail()
 
@@ -136,11 +142,23 @@ def test_formats_and_malformed_input_through_a_real_broker(broker, namespace_env
         seed_record = enriched[valid[-1].key.decode()]
         assert seed_record["language"] == "de"
         assert seed_record["headline"].startswith("Teheran/Moskau")
+        # Events: the train accident in Tabas with its toll, on the events topic too.
+        accidents = [e for e in seed_record["events"] if e["type"] == "ACCIDENT"]
+        assert any((e["location"] or {}).get("id") == "geonames:113659"
+                   and e["counts"]["dead"]["min"] == 22 for e in accidents), accidents
+        assert not [e for e in seed_record["events"] if e["type"] == "ASSAULT"]
         # Linked across the stream: Raisi and Putin by id, Tabas on the map in Iran.
         ids = {e["id"] for e in seed_record["entities"]}
         assert {"wikidata:Q5932050", "wikidata:Q7747", "iso3166:IR"} <= ids
         tabas = [p for p in seed_record["places"] if p["geonames_id"] == 113659]
         assert tabas and tabas[0]["country"] == "IR"
+
+    on_topic = {m.key.decode(): record_of(m) for m in event_messages}
+    assert on_topic == {e["event_id"]: e for e in coded}
+    for event in coded:
+        jsonschema.validate(event, EVENT_SCHEMA)
+    for event_type in {e["type"] for e in coded}:
+        assert metrics[f'wirestream_events_total{{type="{event_type}"}}'] >= 1
 
     payloads = {key: payload for key, payload, _ in MALFORMED}
     for key, reason in ((k, r) for k, _, r in MALFORMED):

@@ -92,7 +92,7 @@ class EnrichStage:
         articles = [envelope["article"] for _, envelope in envelopes
                     if not envelope.get("retract")]
         try:
-            results = await self._in_pool(enrich_batch, articles) if articles else []
+            results = await self._enrich_in_parallel(articles) if articles else []
         except concurrent.futures.process.BrokenProcessPool:
             results = await self._one_by_one(articles)
         metrics.PROCESSING_SECONDS.labels("enrich").observe(time.perf_counter() - started)
@@ -102,6 +102,14 @@ class EnrichStage:
                 await self._retract(message, envelope)
             else:
                 await self._publish(message, envelope, next(pending))
+
+    async def _enrich_in_parallel(self, articles: list[dict[str, Any]]
+                                  ) -> list[dict[str, Any]]:
+        """One chunk per process, so a batch keeps every core busy (one call would run the
+        whole batch in a single process and leave the others idle)."""
+        chunks = split_by_words(articles, self.settings.effective_nlp_processes)
+        parts = await asyncio.gather(*(self._in_pool(enrich_batch, c) for c in chunks))
+        return [result for part in parts for result in part]
 
     async def _one_by_one(self, articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
         results: list[dict[str, Any]] = []
@@ -156,3 +164,18 @@ class EnrichStage:
         metrics.END_TO_END_SECONDS.observe(max(0.0, now - received.timestamp()))
         metrics.observe_freshness(envelope["article"].get("version_created"), now)
         metrics.STAGE_ITEMS_OUT.labels("enrich").inc()
+
+
+def split_by_words(articles: list[dict[str, Any]], parts: int) -> list[list[dict[str, Any]]]:
+    """At most ``parts`` contiguous, non-empty chunks of roughly equal word counts (spaCy
+    time grows with words), in order: each article goes to the chunk its midpoint falls in."""
+    if parts <= 1 or len(articles) <= 1:
+        return [articles]
+    sizes = [len(str(a.get("body") or "").split()) + 1 for a in articles]
+    share = sum(sizes) / parts
+    chunks: list[list[dict[str, Any]]] = [[] for _ in range(parts)]
+    before = 0
+    for article, size in zip(articles, sizes, strict=True):
+        chunks[min(parts - 1, int((before + size / 2) / share))].append(article)
+        before += size
+    return [chunk for chunk in chunks if chunk]

@@ -81,6 +81,9 @@ HISTORIC_MAP: dict[str, str | None] = {
     "PER": "PER", "LOC": "LOC", "ORG": "ORG", "HUMANPROD": "MISC", "MISC": "MISC",
 }
 
+# WikiANN (silver labels from Wikipedia links; licence unspecified): measured, not shipped.
+WIKIANN_MAP: dict[str, str | None] = {"PER": "PER", "ORG": "ORG", "LOC": "LOC"}
+
 # A location written lower-case in SmartData is an adjective ("deutschen", "französische"):
 # MISC like GermEval's LOCderiv. Other lower-case locations ("beiden Richtungen") -> missing.
 _ADJECTIVE = re.compile(r"(isch|sch|er)(e|en|er|es|em)?$")
@@ -420,6 +423,17 @@ def convert(data_dir: Path, out_dir: Path, log: Callable[[str], None] = print) -
                 out("historic.train", path).add(doc)
     log("historic done")
 
+    # WikiANN de train: "de:" prefixes removed; only for measuring its contribution.
+    path = data_dir / "wikiann" / "de" / "train"
+    with path.open(encoding="utf-8") as fh:
+        lines = (line.removeprefix("de:") for line in fh)
+        for doc in read_conll2(lines, vocab, WIKIANN_MAP):
+            out("wikiann.train", path).add(doc)
+    log("wikiann done")
+
+    heldout = write_germeval_heldout(data_dir, out_dir / "germeval_heldout.tsv")
+    log(f"germeval_heldout.tsv: {heldout} sentences")
+
     manifest: dict[str, object] = {"data_dir": str(data_dir), "outputs": {}}
     for name, output in sorted(outputs.items()):
         target = out_dir / f"{name}.spacy"
@@ -429,6 +443,23 @@ def convert(data_dir: Path, out_dir: Path, log: Callable[[str], None] = print) -
     text = json.dumps(manifest, indent=1, ensure_ascii=False) + "\n"
     (out_dir / "manifest.json").write_text(text, encoding="utf-8")
     return manifest
+
+
+def write_germeval_heldout(data_dir: Path, target: Path) -> int:
+    """The held-out GermEval dev sentences as raw GermEval TSV (for bench/eval_ner.py
+    --format germeval); same split as ``germeval.dev``. Returns the sentence count."""
+    path = data_dir / "germeval2014" / "NER-de-dev.tsv"
+    blocks: list[list[str]] = [[]]
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                blocks[-1].append(line)
+            elif blocks[-1]:
+                blocks.append([])
+    kept = [b for b in blocks if b and b[0].startswith("#")
+            and bucket(b[0].rstrip("\n")) < GERMEVAL_DEV_PERCENT]
+    target.write_text("".join("".join(b) + "\n" for b in kept), encoding="utf-8")
+    return len(kept)
 
 
 def germeval_heldout_docs(data_dir: Path, vocab: Vocab | None = None) -> list[Doc]:

@@ -1,7 +1,8 @@
-"""End to end: convert the corpora -> train the pipeline -> package de_wirestream_ner as a wheel.
+"""End to end: convert the corpora -> floret vectors -> train -> package de_wirestream_ner.
 
 Runs on one CPU thread with a fixed seed. Everything it writes goes to training/de_ner/build/
-(git-ignored) except the final wheel, which is copied to models/.
+(git-ignored), the wheel too (build/de_wirestream_ner-VERSION-py3-none-any.whl); shipping it
+means copying that wheel to models/.
 
     python training/de_ner/train.py                      # the shipped recipe
     python training/de_ner/train.py --name exp_ler --sources germeval,smartdata_news,ler \\
@@ -23,15 +24,26 @@ HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
 BUILD = HERE / "build"
 CORPUS = BUILD / "corpus"
-MODELS_DIR = REPO_ROOT / "models"
+VECTORS = BUILD / "vectors"
 
 # The shipped recipe: modern news only, GermEval (the only source with MISC) repeated 3x
 # (see README.md for the measured alternatives).
 DEFAULT_SOURCES = "germeval*3,germeval_test,smartdata_news"
 SEED = 0
 
+# floret vectors (vectors.py), name -> its options; all are 20k x 100 hashed subword tables
+# (8 MB in the wheel). floret_a: 1.2M tokens of news + training-corpus text, 10 epochs;
+# floret_b: the same plus 2.2M tokens of court decisions, 5 epochs (README compares them).
+VECTOR_RECIPES: dict[str, list[str]] = {
+    "floret_a": ["--sources", "gnad,wmt,labelled", "--epoch", "10"],
+    "floret_b": ["--sources", "gnad,wmt,labelled,ler_full", "--epoch", "5"],
+    # Only CC BY text (the labelled corpora's own sentences): what a shipped wheel may carry.
+    "floret_open": ["--sources", "labelled", "--epoch", "10"],
+}
+DEFAULT_VECTORS = "floret_a"  # floret_b (more, but legal, text) scored lower
+
 PACKAGE_NAME = "wirestream_ner"
-PACKAGE_VERSION = "0.1.0"
+PACKAGE_VERSION = "0.2.0"
 META: dict[str, object] = {
     "name": PACKAGE_NAME,
     "lang": "de",
@@ -60,6 +72,8 @@ SOURCE_FILES: dict[str, tuple[str, ...]] = {
     # GermEval 2014 test: in the shipped recipe since 0.1.0 final (+7.5 F1 on the
     # held-out GermEval dev part); evaluation then uses that held-out part.
     "germeval_test": ("germeval.test.spacy",),
+    # WikiANN de train (silver, licence unspecified): measured only (README).
+    "wikiann": ("wikiann.train.spacy",),
 }
 
 
@@ -98,7 +112,18 @@ def assemble_train(name: str, sources: list[str]) -> Path:
     return train_dir
 
 
-def package(model_dir: Path) -> Path:
+# Where the unlabelled text of the floret vectors comes from (vectors.py source names).
+VECTOR_TEXT_LICENCES: dict[str, str] = {
+    "gnad": "10kGNAD test split (DER STANDARD articles): CC BY-NC-SA 4.0",
+    "wmt": "WMT21 newstest2021 German sides: WMT shared-task terms (research use)",
+    "labelled": "token text of the training corpora (GermEval 2014, SmartData v1, LER "
+                "dev/test): CC BY 4.0",
+    "ler_full": "German LER court decisions (all 66k sentences): CC BY 4.0",
+    "historic": "HIPE-2022 / Europeana newspapers: CC BY 4.0 / CC0",
+}
+
+
+def package(model_dir: Path, vectors_dir: Path | None) -> Path:
     meta_path = BUILD / "meta.json"
     manifest = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
     meta = dict(META)
@@ -111,6 +136,10 @@ def package(model_dir: Path) -> Path:
          "url": "https://github.com/DFKI-NLP/smartdata-corpus", "license": "CC BY 4.0",
          "author": "Schiersch et al. (DFKI)"},
     ]
+    if vectors_dir is not None:
+        info = json.loads((vectors_dir / "vectors_info.json").read_text(encoding="utf-8"))
+        info["text"] = [VECTOR_TEXT_LICENCES.get(src, src) for src in info["sources"].split(",")]
+        meta["vectors_training"] = info
     meta["training_files"] = manifest["outputs"]
     meta_path.write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     out = BUILD / "package"
@@ -123,8 +152,7 @@ def package(model_dir: Path) -> Path:
     wheels = sorted(out.rglob("*.whl"))
     if len(wheels) != 1:
         raise SystemExit(f"expected one wheel under {out}, found {wheels}")
-    MODELS_DIR.mkdir(exist_ok=True)
-    dest = MODELS_DIR / f"de_{PACKAGE_NAME}-{PACKAGE_VERSION}-py3-none-any.whl"
+    dest = BUILD / f"de_{PACKAGE_NAME}-{PACKAGE_VERSION}-py3-none-any.whl"
     shutil.copyfile(wheels[0], dest)
     print(f"wheel: {dest} ({dest.stat().st_size / 1e6:.2f} MB)")
     return dest
@@ -139,6 +167,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=None, help="../shared/data/ner")
     parser.add_argument("--skip-convert", action="store_true",
                         help="reuse build/corpus if it exists")
+    parser.add_argument("--vectors", default=DEFAULT_VECTORS,
+                        help=f"floret vectors to build and use (build/vectors/NAME): "
+                             f"{', '.join(VECTOR_RECIPES)} or 'none'")
+    parser.add_argument("--skip-vectors", action="store_true",
+                        help="reuse build/vectors/NAME if it exists")
     parser.add_argument("--no-package", action="store_true", help="train only")
     parser.add_argument("--max-steps", type=int, default=None, help="override training.max_steps")
     parser.add_argument("overrides", nargs="*", help="extra spaCy overrides, e.g. "
@@ -154,19 +187,34 @@ def main(argv: list[str] | None = None) -> int:
         run(cmd)
     timings["convert_s"] = time.perf_counter() - t0
 
+    vector_args: list[str] = []
+    vectors_dir: Path | None = None
+    if args.vectors != "none":
+        vectors_dir = VECTORS / args.vectors
+        t1 = time.perf_counter()
+        if not (args.skip_vectors and (vectors_dir / "vectors_info.json").exists()):
+            if args.vectors not in VECTOR_RECIPES:
+                raise SystemExit(f"unknown vectors {args.vectors!r}")
+            run([sys.executable, str(HERE / "vectors.py"), "--name", args.vectors,
+                 *VECTOR_RECIPES[args.vectors]])
+        timings["vectors_s"] = time.perf_counter() - t1
+        vector_args = ["--paths.vectors", str(vectors_dir)]
+    else:  # the config expects static vectors; switch them off for a no-vectors experiment
+        vector_args = ["--components.tok2vec.model.embed.include_static_vectors", "false"]
+
     train_dir = assemble_train(args.name, [s.strip() for s in args.sources.split(",") if s])
     model_dir = BUILD / "model" / args.name
     cmd = [sys.executable, "-m", "spacy", "train", str(HERE / "config.cfg"),
            "--output", str(model_dir), "--gpu-id", "-1",
            "--paths.train", str(train_dir), "--paths.dev", str(CORPUS / "germeval.dev.spacy"),
-           "--system.seed", str(SEED)]
+           "--system.seed", str(SEED), *vector_args]
     if args.max_steps is not None:
         cmd += ["--training.max_steps", str(args.max_steps)]
     cmd += args.overrides
     model_dir.mkdir(parents=True, exist_ok=True)
-    t1 = time.perf_counter()
+    t2 = time.perf_counter()
     run(cmd, log_path=model_dir / "train.log")
-    timings["train_s"] = time.perf_counter() - t1
+    timings["train_s"] = time.perf_counter() - t2
 
     # Scores of the best model on both dev sets (GermEval part: all labels; SmartData: no MISC).
     scores: dict[str, object] = {}
@@ -178,9 +226,9 @@ def main(argv: list[str] | None = None) -> int:
         scores[dev] = {k: data[k] for k in ("ents_p", "ents_r", "ents_f", "ents_per_type")}
 
     if not args.no_package:
-        t2 = time.perf_counter()
-        package(model_dir / "model-best")
-        timings["package_s"] = time.perf_counter() - t2
+        t3 = time.perf_counter()
+        package(model_dir / "model-best", vectors_dir)
+        timings["package_s"] = time.perf_counter() - t3
     summary = {"name": args.name, "sources": args.sources, "seed": SEED, **timings,
                "dev_scores": scores}
     (model_dir / "summary.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")

@@ -101,6 +101,9 @@ class Settings(BaseSettings):
     tombstones: bool = False  # after a kill's retraction record, a null value for compaction
     embargo_check_s: float = Field(default=1.0, gt=0, le=60)
     lag_check_s: float = Field(default=10.0, gt=0, le=300)  # consumer-lag metric interval
+    # How often a worker checks that the broker still has the history its local state came
+    # from (streams/broker_watch.py); when not, the worker exits with code 75 to be restarted.
+    broker_watch_s: float = Field(default=2.0, gt=0, le=300)
 
     @field_validator("broker_url")
     @classmethod
@@ -153,6 +156,15 @@ class Settings(BaseSettings):
 
     def topic_names(self) -> dict[str, str]:
         return {key: self.topics.full(getattr(self.topics, key)) for key in TOPIC_KEYS}
+
+    def index_changelog_topic(self) -> str:
+        """The near-duplicate index's changelog: per consumer group, like Faust's table
+        changelogs (two deployments sharing topic names keep separate indexes)."""
+        return f"{self.group_id}-near-duplicate-index-changelog"
+
+    def broker_marker_topic(self) -> str:
+        """Holds the broker's incarnation id (streams/broker_watch.py), per consumer group."""
+        return f"{self.group_id}-broker-incarnation"
 
     def topic_partitions(self) -> dict[str, int]:
         return {

@@ -9,7 +9,9 @@ Entries leave the index after ``window_s`` seconds of event time or when it hold
 ``max_items``, whichever comes first. Only the LSH tables live in memory (under 1 KB
 an article); each article's entry (ids, time, shingle hashes) is kept in a key-value
 store: a dict by default, RocksDB on disk in the stream, where the index also comes
-back after a restart (``rebuild``).
+back after a restart (``rebuild``). Every change goes through the store's mapping
+interface (evictions and kills as deletes), so the stream can mirror it to a changelog
+topic and rebuild the index on another worker (``streams/index_changelog.py``).
 """
 
 from __future__ import annotations

@@ -18,14 +18,16 @@ def bootstrap_servers(url: str) -> str:
     return ",".join(part.removeprefix("kafka://") for part in url.split(","))
 
 
-async def ensure_topics(bootstrap: str, partitions: dict[str, int], replication: int = 1) -> None:
+async def ensure_topics(bootstrap: str, partitions: dict[str, int], replication: int = 1,
+                        configs: dict[str, dict[str, str]] | None = None) -> None:
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers(bootstrap),
                                 request_timeout_ms=15_000)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
         missing = [
-            NewTopic(name=name, num_partitions=count, replication_factor=replication)
+            NewTopic(name=name, num_partitions=count, replication_factor=replication,
+                     topic_configs=(configs or {}).get(name) or {})
             for name, count in partitions.items()
             if name not in existing
         ]
@@ -38,5 +40,7 @@ async def ensure_topics(bootstrap: str, partitions: dict[str, int], replication:
 
 
 async def ensure_app_topics(settings: Settings, bootstrap: str) -> None:
-    await ensure_topics(bootstrap, settings.topic_partitions(),
-                        settings.topics.replication_factor)
+    changelog = settings.index_changelog_topic()
+    await ensure_topics(bootstrap, {**settings.topic_partitions(), changelog: 1},
+                        settings.topics.replication_factor,
+                        configs={changelog: {"cleanup.policy": "compact"}})

@@ -78,8 +78,15 @@ class WirestreamApp:
         self.ingest = IngestStage(settings, topics["canonical"], dead)
         self.versions = VersionsStage(self.app, settings, topics["canonical"],
                                       topics["versioned"], dead)
+        # The near-duplicate index's changelog (compacted, one partition, like the
+        # versioned topic): the index follows that partition from worker to worker.
+        self.index_changelog = self.app.topic(
+            settings.index_changelog_topic(), key_type=bytes, value_type=bytes,
+            key_serializer="raw", value_serializer="raw", partitions=1, compacting=True)
         self.near_duplicates = NearDuplicateStage(settings, topics["deduped"],
-                                                  topics["duplicates"], dead, self.worker_name)
+                                                  topics["duplicates"], dead, self.worker_name,
+                                                  changelog=self.index_changelog,
+                                                  broker_url=broker_url)
         self.enrich = EnrichStage(settings, topics["enriched"], dead, self.worker_name,
                                   events=topics["events"])
         self.joined = False  # set by the first partition assignment of this process
@@ -117,6 +124,7 @@ class WirestreamApp:
             # Also for an empty assignment: a member with no partitions has joined.
             self.joined = True
             self.versions.partitions_changed()
+            self.near_duplicates.partitions_changed()
 
         owner = self
 

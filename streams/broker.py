@@ -15,6 +15,7 @@ import socket
 import struct
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -73,6 +74,24 @@ def die_with_parent() -> None:
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
     # Ignore Ctrl-C in the terminal's process group: the parent stops us in order.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def exit_with_parent() -> None:
+    """For pool children that hold no state of their own (the spaCy processes): SIGKILL
+    when the parent dies, so a kill -9 of the worker leaves no orphan computing on."""
+    import multiprocessing
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:
+        os._exit(1)  # the parent died before prctl took effect
+
+
+def init_pool_child(initializer: Callable[..., object], *args: object) -> None:
+    """A process pool initializer: ``exit_with_parent``, then the pool's own initializer."""
+    exit_with_parent()
+    initializer(*args)
 
 
 def tansu_binary() -> str:

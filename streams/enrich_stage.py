@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import multiprocessing
 import time
 from datetime import datetime
@@ -16,6 +17,7 @@ from processors.article import Article
 from processors.enrich import EnrichConfig, configure, enrich_batch, installed_pipelines
 from processors.records import dedup_block, enriched_record, retraction_record
 from streams import metrics
+from streams.broker import init_pool_child
 from streams.dead_letter import DeadLetters, EnrichmentFailed
 from streams.messages import decode, encode, utc_now
 
@@ -43,7 +45,9 @@ class EnrichStage:
         return concurrent.futures.ProcessPoolExecutor(
             max_workers=self.settings.effective_nlp_processes,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=configure,
+            # Each child asks the kernel to end it when the worker dies (even on kill -9):
+            # spawn children would otherwise wait on their task queue forever.
+            initializer=functools.partial(init_pool_child, configure),
             initargs=(self._config(),),
         )
 

@@ -1,7 +1,10 @@
 """Near-duplicates across story ids: one ordered stage over a single-partition topic.
 
 Fingerprints (shingling, MinHash) are computed in a thread for a whole batch, off
-the event loop; the index lookup itself is cheap and runs in order.
+the event loop; the index lookup itself is cheap and runs in order. The index's
+entries are in a local RocksDB and, change by change, in a compacted changelog topic
+(``streams/index_changelog.py``), so the index follows the partition to whichever
+worker of the group runs the stage.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import faust
+from prometheus_client import Gauge
 
 from config.settings import Settings
 from processors.article import Article
@@ -22,9 +26,15 @@ from processors.story_matcher import StoryMatcher
 from processors.versions import is_correction
 from streams import metrics
 from streams.dead_letter import DeadLetters
+from streams.index_changelog import ChangelogStore, catch_up
 from streams.messages import decode, encode, iso_to_seconds, utc_now
 
 log = logging.getLogger(__name__)
+
+INDEX_ARTICLES = Gauge(
+    "wirestream_near_duplicate_index_articles",
+    "Articles in this worker's near-duplicate index as of its last batch (0 on a worker "
+    "that has not run the stage; aggregate with max, one worker runs it at a time).")
 
 
 def _text(article: dict[str, Any]) -> str:
@@ -33,32 +43,61 @@ def _text(article: dict[str, Any]) -> str:
 
 class NearDuplicateStage:
     def __init__(self, settings: Settings, out: faust.TopicT, duplicates: faust.TopicT,
-                 dead: DeadLetters, worker_name: str) -> None:
+                 dead: DeadLetters, worker_name: str, changelog: faust.TopicT | None = None,
+                 broker_url: str | None = None) -> None:
         self.settings = settings
         self.out = out
         self.duplicates = duplicates
         self.dead = dead
         self.worker_name = worker_name
-        # The index entries live in RocksDB under the data dir; only the LSH tables
-        # are in memory, and they are rebuilt from the store when the stage starts.
+        # The index entries live in RocksDB under the data dir (and in the changelog);
+        # only the LSH tables are in memory, rebuilt from the store before the first
+        # batch after each partition assignment.
+        self.changelog = changelog
+        self.broker_url = broker_url
         store_dir = Path(settings.data_dir) / "near-duplicates"
         store_dir.mkdir(parents=True, exist_ok=True)
-        self._store = open_store(str(store_dir / "index"))
+        self._store = ChangelogStore(open_store(str(store_dir / "index")))
         self.matcher = StoryMatcher(threshold=settings.dedup_threshold,
                                     window_s=settings.dedup_window_s,
                                     max_items=settings.dedup_max_items,
                                     correction_window_s=settings.dedup_window_s,
                                     store=self._store)
-        self._rebuilt = False
+        self._restore_needed = True
+
+    def partitions_changed(self) -> None:
+        """Called on every assignment: the partition may have been away and back, and
+        another worker may have added entries meanwhile."""
+        self._restore_needed = True
+
+    async def _restore(self) -> None:
+        replayed = 0
+        if self.changelog is not None and self.broker_url is not None:
+            replayed = await catch_up(self._store, self.broker_url,
+                                      self.changelog.get_topic_name())
+            await self._flush_changelog()  # a store from before the changelog: publish it
+        count = await asyncio.get_running_loop().run_in_executor(
+            None, self.matcher.index.rebuild)
+        INDEX_ARTICLES.set(count)
+        log.info("near-duplicate index: %d article(s) after replaying %d changelog record(s)",
+                 count, replayed)
+        self._restore_needed = False
+
+    async def _flush_changelog(self) -> None:
+        """Send the batch's index changes and wait for the broker: the batch's offsets are
+        committed only after this, so an acknowledged input always has its index entry."""
+        pending = self._store.take_pending()
+        if self.changelog is None or not pending:
+            return
+        futures = [await self.changelog.send(key=key, value=value) for key, value in pending]
+        acked = await asyncio.gather(*futures)
+        self._store.mark_applied(max(meta.offset for meta in acked))
 
     async def run(self, stream: faust.StreamT) -> None:
-        if not self._rebuilt:
-            count = await asyncio.get_running_loop().run_in_executor(
-                None, self.matcher.index.rebuild)
-            log.info("near-duplicate index: %d article(s) restored from the store", count)
-            self._rebuilt = True
         async for events in stream.take_events(self.settings.batch_size,
                                                within=self.settings.batch_within_s):
+            if self._restore_needed:
+                await self._restore()
             metrics.STAGE_ITEMS_IN.labels("near_duplicates").inc(len(events))
             batch: list[tuple[Any, dict[str, Any]]] = []
             for event in events:
@@ -74,6 +113,8 @@ class NearDuplicateStage:
                 None, lambda texts=texts: [fingerprint(t) for t in texts])
             for (message, envelope), fp in zip(batch, prints, strict=True):
                 await self._one(message, envelope, fp)
+            await self._flush_changelog()
+            INDEX_ARTICLES.set(len(self.matcher.index))
             metrics.PROCESSING_SECONDS.labels("near_duplicates").observe(
                 time.perf_counter() - started)
 

@@ -10,11 +10,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import faust
+from aiokafka.errors import KafkaError
+from faust.exceptions import ConsistencyError
 
 from config.settings import Settings
 from streams.admin import ensure_app_topics
 from streams.app import WirestreamApp
 from streams.broker import EmbeddedBroker
+from streams.broker_watch import (
+    EXIT_BROKER_LOST,
+    BrokerUnreachable,
+    BrokerWatch,
+    claim_marker,
+    reconcile_local_state,
+)
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +52,29 @@ def run_worker(settings: Settings) -> int:
             state_dir = Path(settings.data_dir) / "embedded-state"
             shutil.rmtree(state_dir, ignore_errors=True)
             settings = settings.model_copy(update={"data_dir": str(state_dir)})
-        prepare_topics(settings, url)
+        marker_topic = settings.broker_marker_topic()
+        try:
+            prepare_topics(settings, url)
+            incarnation = asyncio.run(claim_marker(url, marker_topic))
+        except (BrokerUnreachable, KafkaError, OSError) as exc:
+            log.error("cannot reach the broker at %s (%s): exiting with code %d for the "
+                      "supervisor to start the worker again", url, exc, EXIT_BROKER_LOST)
+            return EXIT_BROKER_LOST
+        reconcile_local_state(settings.data_dir, incarnation)
         wapp = WirestreamApp(settings, url)
+        watch = BrokerWatch(url, marker_topic, incarnation)
+        wapp.app.timer(settings.broker_watch_s, name="broker-watch")(watch.check)
         worker = faust.Worker(wapp.app, loglevel=settings.log_level, quiet=True,
                               override_logging=True)
         try:
             worker.execute_from_commandline()
         except SystemExit as exc:
+            if isinstance(worker.crash_reason, ConsistencyError):
+                # Faust's table recovery saw it before the watch did: same meaning.
+                log.critical("the broker at %s lost its data (a changelog ends before the "
+                             "local state's offset): exiting with code %d; the next start "
+                             "drops the local state and rebuilds it from the broker",
+                             url, EXIT_BROKER_LOST)
+                return EXIT_BROKER_LOST
             return int(exc.code or 0)
     return 0

@@ -12,14 +12,16 @@ from streams.broker import die_with_parent
 
 class WorkerProcess:
     def __init__(self, broker_url: str, log_path: Path, env: dict[str, str] | None = None,
-                 cwd: Path | None = None) -> None:
+                 cwd: Path | None = None, module: str = "streams.cli") -> None:
+        # ``module``: another entry point with the same command line (tests use one that
+        # makes the event coder raise on marked articles).
         self.log_path = log_path
         log_path.parent.mkdir(parents=True, exist_ok=True)
         full_env = {**os.environ, **(env or {}),
                     "WIRESTREAM_BROKER_URL": broker_url.removeprefix("kafka://")}
         self._log = open(log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streams.cli", "worker"], env=full_env,
+            [sys.executable, "-m", module, "worker"], env=full_env,
             cwd=str(cwd) if cwd else None,
             stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             preexec_fn=die_with_parent,

@@ -87,3 +87,41 @@ def test_index_comes_back_from_its_store_after_a_restart(tmp_path):
     assert copy.is_duplicate and copy.story_id == original.story_id
     assert copy.duplicate_of == "afp:1"
     reopened.close()
+
+
+def test_changelog_replay_rebuilds_an_index_elsewhere_with_evictions_as_tombstones():
+    from streams.index_changelog import ChangelogStore
+
+    # Worker A's index writes through a ChangelogStore; what it queues is the changelog.
+    a_store = ChangelogStore({})
+    a = NearDuplicateIndex(window_s=100, max_items=2, store=a_store)
+    original = a.observe("afp:1", fingerprint(STORY), 0)
+    for i in range(3):  # max_items=2: the oldest leave the index
+        a.observe(f"other:{i}", fingerprint(f"{i} " + OTHER.replace("ice", f"ice{i}")), 1 + i)
+    a.observe("afp:1", fingerprint(STORY), 10)  # a new version: back in, same story
+    log = a_store.take_pending()
+    assert any(value is None for _, value in log), "evictions must write tombstones"
+
+    # Worker B replays the changelog into an empty store and must see the same index.
+    b_store = ChangelogStore({})
+    for key, value in log:
+        b_store.apply(key, value)
+    assert b_store.pending == []  # replayed records are not sent again
+    assert set(b_store) == set(a_store)
+    b = NearDuplicateIndex(window_s=100, max_items=2, store=b_store)
+    assert b.rebuild() == len(a) == 2
+    copy = b.observe("outlet:9", fingerprint(STORY + " (Reporting by staff.)"), 11)
+    assert copy.is_duplicate and copy.story_id == original.story_id
+    assert b.story_of("other:0") is None
+
+
+def test_changelog_store_keeps_its_offset_out_of_the_index():
+    from streams.index_changelog import ChangelogStore
+
+    store = ChangelogStore({})
+    assert store.applied_offset == -1
+    store.mark_applied(41)
+    index = NearDuplicateIndex(store=store)
+    index.observe("afp:1", fingerprint(STORY), 0)
+    assert store.applied_offset == 41 and index.rebuild() == 1
+    assert all(not key.startswith(b"m:") for key in store)

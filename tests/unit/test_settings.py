@@ -32,6 +32,7 @@ def test_broker_url_given_wins(monkeypatch):
         ("WIRESTREAM_TOPICS__PREFIX", "bad prefix/"),
         ("WIRESTREAM_MODELS", '{"german": ["x"]}'),
         ("WIRESTREAM_LOG_LEVEL", "chatty"),
+        ("WIRESTREAM_BROKER_WATCH_S", "0"),
     ],
 )
 def test_invalid_settings_fail_naming_the_setting(monkeypatch, variable, value):
@@ -46,3 +47,15 @@ def test_model_preferences_from_env(monkeypatch):
     monkeypatch.setenv("WIRESTREAM_MODELS", '{"de": ["de_core_news_lg", "de_wirestream_ner"]}')
     settings = load_settings()
     assert settings.models == {"de": ["de_core_news_lg", "de_wirestream_ner"]}
+
+
+def test_state_topics_are_per_consumer_group(monkeypatch):
+    monkeypatch.setenv("WIRESTREAM_APP_ID", "wire-prod")
+    monkeypatch.setenv("WIRESTREAM_TOPICS__PREFIX", "prod.")
+    settings = load_settings()
+    # Like Faust's table changelogs: named after the group, not the topic prefix, so two
+    # deployments sharing topic names keep separate near-duplicate indexes.
+    assert settings.index_changelog_topic() == "wire-prod-near-duplicate-index-changelog"
+    assert settings.broker_marker_topic() == "wire-prod-broker-incarnation"
+    assert settings.index_changelog_topic() not in settings.topic_names().values()
+    assert settings.broker_watch_s == 2.0

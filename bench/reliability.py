@@ -1,0 +1,716 @@
+"""Reliability scenarios on the embedded broker: a crashed worker, a worker leaving its
+group, a lost broker. Real articles (Reuters + 10kGNAD) with redeliveries, updates and
+near-duplicate copies mixed in.
+
+    python bench/reliability.py crash --n 2000 --reference   # kill -9 at a random point
+    python bench/reliability.py scaleout --per-round 100      # SIGTERM, then kill -9
+    python bench/reliability.py brokerloss --n 100 --outage 20
+
+Each prints its figures (input, output, dead-lettered, lost, repeated, recovery time),
+then one JSON line. The integration tests (tests/integration/test_reliability_*.py) run
+the same scenarios on fewer articles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import signal
+import sys
+import tempfile
+import time
+import urllib.request
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from aiokafka.partitioner import murmur2
+
+from config.settings import Settings
+from processors.formats import parse_raw
+from processors.near_duplicates import NearDuplicateIndex, fingerprint
+from processors.versions import is_correction
+from streams.admin import ensure_app_topics
+from streams.broker import EmbeddedBroker, free_port
+from streams.kafka_io import InMessage, OutMessage, consume_with_ticks, produce
+from streams.worker_process import WorkerProcess
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+MIN_WORDS = 80  # updates and copies stay above the 0.8 Jaccard threshold of their original
+Key = tuple[str, int]  # (story id, version)
+
+
+# --- input ---------------------------------------------------------------------------
+
+@dataclass
+class ReplayPlan:
+    """Messages for the raw topic and what each (id, version) must come out as."""
+
+    messages: list[OutMessage]
+    expected: dict[Key, tuple[str, str | None]]  # -> (verdict, duplicate_of)
+    kinds: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def ids(self) -> set[str]:
+        return {story for story, _ in self.expected}
+
+
+def partition_of(key: bytes, partitions: int) -> int:
+    """The producer's default partitioner (murmur2), as aiokafka and Java clients do it."""
+    return (murmur2(key) & 0x7FFFFFFF) % partitions
+
+
+def distinct_articles(articles: Iterable[dict[str, Any]], threshold: float = 0.8
+                      ) -> list[dict[str, Any]]:
+    """Drop the corpus's own near-duplicates: their verdicts would depend on which of two
+    partitions the pipeline happens to read first, and the scenarios compare verdicts."""
+    index = NearDuplicateIndex(threshold=threshold, window_s=None)
+    kept = []
+    for article in articles:
+        text = f"{article['headline']}\n{article['body']}"
+        if not index.observe(str(article["id"]), fingerprint(text), 0).is_duplicate:
+            kept.append(article)
+    return kept
+
+
+def copy_id(original: str, partitions: int) -> str:
+    """A new story id on the original's partition: raw, canonical and the versions stage
+    keep per-partition order, so the copy reaches the one-partition near-duplicate stage
+    after its original in every run, and "first seen" is the same in every run."""
+    target = partition_of(original.encode(), partitions)
+    for n in range(10_000):
+        candidate = f"copy{n}:{original}"
+        if partition_of(candidate.encode(), partitions) == target:
+            return candidate
+    raise AssertionError("no copy id found")  # pragma: no cover - 4 partitions: ~4 tries
+
+
+def build_replay(articles: list[dict[str, Any]], n: int, seed: int, partitions: int,
+                 shares: tuple[float, float, float] = (0.1, 0.1, 0.1)) -> ReplayPlan:
+    """n messages: originals, then redeliveries, updates (version 2) and near-duplicate
+    copies (new id, same text plus a credit line) of earlier originals, shuffled in at a
+    random distance after their original."""
+    rng = random.Random(seed)
+    n_extra = [int(n * share) for share in shares]
+    n_orig = n - sum(n_extra)
+    pool = [a for a in distinct_articles(articles)]
+    if len(pool) < n_orig:
+        raise SystemExit(f"only {len(pool)} distinct articles for {n_orig} originals")
+    originals = pool[:n_orig]
+    long_ones = [a for a in originals if len(str(a["body"]).split()) >= MIN_WORDS]
+    expected: dict[Key, tuple[str, str | None]] = {}
+    kinds: Counter[str] = Counter()
+    dependents: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+
+    def add(after: dict[str, Any], kind: str, doc: dict[str, Any]) -> None:
+        dependents.setdefault(str(after["id"]), []).append((kind, doc))
+
+    for article in rng.sample(originals, min(n_extra[0], len(originals))):
+        add(article, "redelivery", dict(article))
+    for article in rng.sample(long_ones, min(n_extra[1], len(long_ones))):
+        add(article, "update", {**article, "version": 2,
+                                "body": f"{article['body']} This story was updated."})
+    for article in rng.choices(long_ones, k=n_extra[2]):
+        copy = {**article, "id": copy_id(str(article["id"]), partitions),
+                "provider": "Other Wire", "body": f"{article['body']} (Other Wire report)"}
+        add(article, "copy", copy)
+
+    sequence: list[tuple[str, dict[str, Any]]] = []
+    waiting: list[tuple[int, str, dict[str, Any]]] = []  # (due step, kind, doc)
+    for step, article in enumerate(originals):
+        sequence.append(("original", article))
+        for kind, doc in dependents.get(str(article["id"]), []):
+            waiting.append((step + rng.randint(1, 60), kind, doc))
+        waiting.sort(key=lambda item: item[0])
+        while waiting and waiting[0][0] <= step:
+            _, kind, doc = waiting.pop(0)
+            sequence.append((kind, doc))
+    sequence.extend((kind, doc) for _, kind, doc in waiting)
+
+    messages = []
+    for kind, doc in sequence:
+        kinds[kind] += 1
+        story, version = str(doc["id"]), int(doc.get("version") or 1)
+        if kind in {"original", "update"}:
+            expected[(story, version)] = (version_verdict(doc), None)
+        elif kind == "copy":
+            original = story.split(":", 1)[1]
+            expected[(story, version)] = ("duplicate", original)
+        messages.append(OutMessage(story.encode(), json.dumps(doc).encode()))
+    return ReplayPlan(messages, expected, kinds)
+
+
+def version_verdict(doc: dict[str, Any]) -> str:
+    """What the versions stage calls a first or higher version of this document (Reuters
+    has "CORRECTED - ..." stories: corrections from their first version on)."""
+    article = parse_raw(json.dumps(doc).encode())
+    if is_correction(article):
+        return "correction"
+    return "new" if article.version == 1 else "update"
+
+
+def corpus(n: int) -> list[dict[str, Any]]:
+    from bench.corpora import mixed_articles
+
+    # Some slack for the corpus's own near-duplicates, which are dropped.
+    return mixed_articles(int(n * 1.3) + 50)
+
+
+# --- processes -------------------------------------------------------------------------
+
+def deployment_env(workdir: Path, name: str, **extra: str) -> dict[str, str]:
+    return {
+        "WIRESTREAM_TOPICS__PREFIX": f"{name}.", "WIRESTREAM_APP_ID": f"wirestream-{name}",
+        "WIRESTREAM_METRICS_PORT": str(free_port()),
+        "WIRESTREAM_DATA_DIR": str(workdir / f"{name}-data"),
+        "WIRESTREAM_BROKER_PROFILE": "tansu", "WIRESTREAM_NLP_PROCESSES": "1",
+        "WIRESTREAM_BATCH_WITHIN_S": "0.2", "WIRESTREAM_LAG_CHECK_S": "1", **extra,
+    }
+
+
+def settings_for(env: dict[str, str], broker_url: str) -> Settings:
+    saved = dict(os.environ)
+    os.environ.update(env)
+    os.environ["WIRESTREAM_BROKER_URL"] = broker_url.removeprefix("kafka://")
+    try:
+        return Settings()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def scrape(port: str | int) -> dict[str, float]:
+    """/metrics as {'name{labels}': value}; {} while the worker does not answer."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as resp:
+            text = resp.read().decode()
+    except OSError:
+        return {}
+    samples: dict[str, float] = {}
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip() or "_bucket{" in line:
+            continue
+        name, _, value = line.rpartition(" ")
+        samples[name] = float(value)
+    return samples
+
+
+def metric_sum(samples: dict[str, float], name: str) -> float:
+    return sum(v for k, v in samples.items() if k == name or k.startswith(name + "{"))
+
+
+def is_ready(port: str | int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=5) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+
+async def wait_ready(port: str | int, worker: WorkerProcess, deadline_s: float = 300) -> None:
+    end = time.monotonic() + deadline_s
+    while not await asyncio.to_thread(is_ready, port):
+        if not worker.alive():
+            raise AssertionError(f"worker exited ({worker.proc.returncode}):\n"
+                                 f"{worker.log_tail()}")
+        if time.monotonic() > end:
+            raise AssertionError(f"worker not ready within {deadline_s}s:\n{worker.log_tail()}")
+        await asyncio.sleep(0.2)  # poll interval
+
+
+def descendants(pid: int) -> list[int]:
+    """All processes below pid (the spaCy pool and multiprocessing's resource tracker)."""
+    found: list[int] = []
+    frontier = [pid]
+    while frontier:
+        parent = frontier.pop()
+        try:
+            kids = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+        except OSError:
+            continue
+        for kid in map(int, kids):
+            found.append(kid)
+            frontier.append(kid)
+    return found
+
+
+def running(pid: int) -> bool:
+    """True unless gone or a zombie (exited, not yet reaped)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    state = next((line.split()[1] for line in status.splitlines()
+                  if line.startswith("State:")), "X")
+    return state not in {"Z", "X"}
+
+
+def rss_kib(pids: Iterable[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total
+
+
+async def wait_gone(pids: list[int], deadline_s: float = 30) -> list[int]:
+    """The pids still running after the deadline (orphans)."""
+    end = time.monotonic() + deadline_s
+    while time.monotonic() < end:
+        alive = [pid for pid in pids if running(pid)]
+        if not alive:
+            return []
+        await asyncio.sleep(0.2)  # poll interval
+    return [pid for pid in pids if running(pid)]
+
+
+# --- output ---------------------------------------------------------------------------
+
+@dataclass
+class Out:
+    key: Key
+    verdict: str
+    duplicate_of: str | None
+    record_type: str
+    at: float  # monotonic time it was read
+
+
+class Collector:
+    """Reads output topics in the background into lists, for conditions to wait on."""
+
+    def __init__(self, broker_url: str, enriched: str, dlq: str | None = None) -> None:
+        self.broker_url = broker_url
+        self.enriched = enriched
+        self.dlq = dlq
+        self.records: list[Out] = []
+        self.dead: list[InMessage] = []
+        self.idle_polls = 0
+        self._task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        topics = [self.enriched] + ([self.dlq] if self.dlq else [])
+        async for msg in consume_with_ticks(self.broker_url, topics):
+            if msg is None:
+                self.idle_polls += 1
+                continue
+            self.idle_polls = 0
+            if msg.topic == self.enriched:
+                record = json.loads(msg.value) if msg.value else {}
+                dedup = record.get("dedup") or {}
+                self.records.append(Out((str(record.get("id")), int(record.get("version") or 0)),
+                                        str(dedup.get("verdict")), dedup.get("duplicate_of"),
+                                        str(record.get("record_type")), time.monotonic()))
+            else:
+                self.dead.append(msg)
+
+    async def __aenter__(self) -> Collector:
+        self._task = asyncio.create_task(self._run())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+
+    def seen(self) -> set[Key]:
+        return {r.key for r in self.records}
+
+    async def until(self, condition: Callable[[], bool], deadline_s: float,
+                    alive: Callable[[], bool] | None = None, what: str = "condition") -> None:
+        end = time.monotonic() + deadline_s
+        while not condition():
+            if self._task is not None and self._task.done():
+                self._task.result()
+                raise AssertionError("output reader stopped")
+            if alive is not None and not alive():
+                raise AssertionError(f"worker exited while waiting for {what}")
+            if time.monotonic() > end:
+                raise AssertionError(f"{what}: not reached within {deadline_s}s")
+            await asyncio.sleep(0.1)  # poll interval
+
+    async def quiet(self, polls: int = 5, deadline_s: float = 60) -> None:
+        """Until the topics gave nothing for a few polls in a row (200 ms each)."""
+        self.idle_polls = 0
+        await self.until(lambda: self.idle_polls >= polls, deadline_s, what="quiet output")
+
+
+def first_verdicts(records: list[Out]) -> dict[Key, tuple[str, str | None]]:
+    """The verdict of each (id, version)'s first article record."""
+    first: dict[Key, tuple[str, str | None]] = {}
+    for record in records:
+        if record.record_type == "article":
+            first.setdefault(record.key, (record.verdict, record.duplicate_of))
+    return first
+
+
+def summarize(plan: ReplayPlan, records: list[Out], dead: int,
+              sent: int | None = None) -> dict[str, Any]:
+    counts = Counter(r.key for r in records if r.record_type == "article")
+    verdicts = first_verdicts(records)
+    mismatched = {f"{k[0]}@{k[1]}": [verdicts.get(k), want]
+                  for k, want in plan.expected.items() if k in verdicts and verdicts[k] != want}
+    return {
+        "input": len(plan.messages) if sent is None else sent, "input_kinds": dict(plan.kinds),
+        "expected_records": len(plan.expected), "output": sum(counts.values()),
+        "dead_lettered": dead,
+        "lost": len(set(plan.expected) - set(counts)),
+        "lost_ids": len(plan.ids - {k[0] for k in counts}),
+        "repeated": sum(c - 1 for c in counts.values()),
+        "unexpected": len(set(counts) - set(plan.expected)),
+        "verdict_mismatches": len(mismatched), "mismatch_examples": dict(list(
+            mismatched.items())[:5]),
+    }
+
+
+async def lag_is_zero(port: str | int) -> bool:
+    samples = await asyncio.to_thread(scrape, port)
+    lags = [v for k, v in samples.items() if k.startswith("wirestream_consumer_lag_messages{")]
+    return bool(lags) and sum(lags) == 0
+
+
+async def settle(collector: Collector, port: str | int, worker: WorkerProcess,
+                 deadline_s: float = 180) -> None:
+    """Until the group has no lag and the output topic is drained (repeats counted)."""
+    end = time.monotonic() + deadline_s
+    while not await lag_is_zero(port):
+        if not worker.alive():
+            raise AssertionError(f"worker exited:\n{worker.log_tail()}")
+        if time.monotonic() > end:
+            raise AssertionError("consumer lag did not reach 0")
+        await asyncio.sleep(0.5)  # poll interval
+    await collector.quiet()
+
+
+# --- scenarios -------------------------------------------------------------------------
+
+async def crash(broker_url: str, env: dict[str, str], workdir: Path, plan: ReplayPlan,
+                kill_fraction: float, deadline_s: float = 900) -> dict[str, Any]:
+    """One worker; kill -9 once ``kill_fraction`` of the expected records came out;
+    restart on the same data dir; read until everything arrived and the lag is 0."""
+    settings = settings_for(env, broker_url)
+    names = settings.topic_names()
+    await ensure_app_topics(settings, broker_url)
+    port = env["WIRESTREAM_METRICS_PORT"]
+    first = WorkerProcess(broker_url, workdir / "crash-worker-1.log", env, cwd=REPO_ROOT)
+    second: WorkerProcess | None = None
+    try:
+        async with Collector(broker_url, names["enriched"], names["dlq"]) as out:
+            await wait_ready(port, first)
+            started = time.monotonic()
+            await produce(broker_url, names["raw"], plan.messages)
+            kill_at = max(1, int(len(plan.expected) * kill_fraction))
+            await out.until(lambda: len(out.records) >= kill_at, deadline_s, first.alive,
+                            "output before the kill")
+            before_kill = len(out.records)
+            children = descendants(first.pid)
+            os.kill(first.pid, signal.SIGKILL)
+            killed_at = time.monotonic()
+            await asyncio.to_thread(first.proc.wait)
+            orphans = await wait_gone(children)
+            second = WorkerProcess(broker_url, workdir / "crash-worker-2.log", env,
+                                   cwd=REPO_ROOT)
+            seen_before = len(out.records)
+            await out.until(lambda: len(out.records) > seen_before, deadline_s, second.alive,
+                            "first output after the restart")
+            first_after = out.records[seen_before].at
+            want = set(plan.expected)
+            await out.until(lambda: want <= out.seen(), deadline_s, second.alive,
+                            "every expected record")
+            complete_at = max(r.at for r in out.records if r.key in want)
+            await settle(out, port, second)
+            result = summarize(plan, out.records, len(out.dead))
+    finally:
+        first.stop()
+        if second is not None:
+            second.stop()
+    result.update({
+        "scenario": "crash", "kill_fraction": kill_fraction,
+        "output_before_kill": before_kill, "children_before_kill": len(children),
+        "orphans_after_kill": len(orphans),
+        "recovery_s": round(first_after - killed_at, 2),
+        "kill_to_complete_s": round(complete_at - killed_at, 2),
+        "total_s": round(complete_at - started, 2),
+        "verdicts": first_verdicts(out.records),
+    })
+    return result
+
+
+async def uninterrupted(broker_url: str, env: dict[str, str], workdir: Path,
+                        plan: ReplayPlan, deadline_s: float = 900) -> dict[str, Any]:
+    """The same input through one worker that is left alone (the reference run)."""
+    settings = settings_for(env, broker_url)
+    names = settings.topic_names()
+    await ensure_app_topics(settings, broker_url)
+    port = env["WIRESTREAM_METRICS_PORT"]
+    worker = WorkerProcess(broker_url, workdir / "reference-worker.log", env, cwd=REPO_ROOT)
+    try:
+        async with Collector(broker_url, names["enriched"], names["dlq"]) as out:
+            await wait_ready(port, worker)
+            started = time.monotonic()
+            await produce(broker_url, names["raw"], plan.messages)
+            want = set(plan.expected)
+            await out.until(lambda: want <= out.seen(), deadline_s, worker.alive,
+                            "every expected record")
+            complete_at = max(r.at for r in out.records if r.key in want)
+            await settle(out, port, worker)
+            result = summarize(plan, out.records, len(out.dead))
+    finally:
+        worker.stop()
+    result.update({"scenario": "uninterrupted", "total_s": round(complete_at - started, 2),
+                   "verdicts": first_verdicts(out.records)})
+    return result
+
+
+def near_duplicate_owner(ports: dict[str, str], baseline: dict[str, float]) -> str | None:
+    """The worker whose near-duplicate stage took items in since ``baseline``."""
+    for name, port in ports.items():
+        took = scrape(port).get('wirestream_stage_items_in_total{stage="near_duplicates"}', 0)
+        if took > baseline.get(name, 0):
+            return name
+    return None
+
+
+async def scaleout(broker_url: str, env: dict[str, str], workdir: Path,
+                   articles: list[dict[str, Any]], per_round: int, seed: int,
+                   modes: tuple[str, ...] = ("term", "kill"), deadline_s: float = 600
+                   ) -> dict[str, Any]:
+    """Two workers in one group. Per round: originals go in; mid-stream the worker running
+    the near-duplicate stage is stopped (SIGTERM, then kill -9); copies of the round's
+    originals go in; the survivor must call them duplicates. A fresh worker (empty data
+    dir) joins before the next round."""
+    settings = settings_for(env, broker_url)
+    names = settings.topic_names()
+    partitions = settings.topics.partitions
+    await ensure_app_topics(settings, broker_url)
+    rng = random.Random(seed)
+    pool = [a for a in distinct_articles(articles) if len(str(a["body"]).split()) >= MIN_WORDS]
+    if len(pool) < per_round * len(modes):
+        raise SystemExit(f"only {len(pool)} long distinct articles")
+    workers: dict[str, WorkerProcess] = {}
+    ports: dict[str, str] = {}
+    counter = 0
+
+    def start(tag: str = "") -> str:
+        nonlocal counter
+        counter += 1
+        name = f"w{counter}{tag}"
+        own = {**env, "WIRESTREAM_DATA_DIR": str(workdir / f"{name}-data"),
+               "WIRESTREAM_METRICS_PORT": str(free_port())}
+        ports[name] = own["WIRESTREAM_METRICS_PORT"]
+        workers[name] = WorkerProcess(broker_url, workdir / f"{name}.log", own, cwd=REPO_ROOT)
+        return name
+
+    rounds: list[dict[str, Any]] = []
+    expected: dict[Key, tuple[str, str | None]] = {}
+    sent = 0
+    try:
+        async with Collector(broker_url, names["enriched"], names["dlq"]) as out:
+            live = [start(), start()]
+            for name in live:
+                await wait_ready(ports[name], workers[name])
+            for i, mode in enumerate(modes):
+                originals = pool[i * per_round:(i + 1) * per_round]
+                copies = [{**a, "id": copy_id(str(a["id"]), partitions),
+                           "body": f"{a['body']} (Other Wire report)"} for a in originals]
+                rng.shuffle(copies)
+                for a in originals:
+                    expected[(str(a["id"]), 1)] = (version_verdict(a), None)
+                for c in copies:
+                    expected[(str(c["id"]), 1)] = ("duplicate", str(c["id"]).split(":", 1)[1])
+                baseline = {n: scrape(ports[n]).get(
+                    'wirestream_stage_items_in_total{stage="near_duplicates"}', 0) for n in live}
+                first_wave = [OutMessage(str(a["id"]).encode(), json.dumps(a).encode())
+                              for a in originals]
+                await produce(broker_url, names["raw"], first_wave)
+                sent += len(first_wave)
+                round_keys = {(str(a["id"]), 1) for a in originals}
+                await out.until(lambda keys=round_keys: len(keys & out.seen()) >= len(keys) // 3,
+                                deadline_s, what="mid-stream output")
+                owner = await asyncio.to_thread(
+                    near_duplicate_owner, {n: ports[n] for n in live}, baseline)
+                assert owner is not None, "no worker ran the near-duplicate stage"
+                survivor = next(n for n in live if n != owner)
+                mid = len(round_keys & out.seen())
+                stopped_at = time.monotonic()
+                if mode == "term":
+                    code = await asyncio.to_thread(workers[owner].stop, 60.0)
+                else:
+                    children = descendants(workers[owner].pid)
+                    os.kill(workers[owner].pid, signal.SIGKILL)
+                    code = await asyncio.to_thread(workers[owner].proc.wait)
+                    workers[owner].stop()
+                    if await wait_gone(children):
+                        raise AssertionError("spaCy processes outlived kill -9 of their worker")
+                live.remove(owner)
+                seen_before = len(out.records)
+                second_wave = [OutMessage(str(c["id"]).encode(), json.dumps(c).encode())
+                               for c in copies]
+                await produce(broker_url, names["raw"], second_wave)
+                sent += len(second_wave)
+                round_keys |= {(str(c["id"]), 1) for c in copies}
+                await out.until(lambda keys=round_keys: keys <= out.seen(), deadline_s,
+                                workers[survivor].alive, f"round {mode}: every record")
+                takeover = out.records[seen_before].at - stopped_at \
+                    if len(out.records) > seen_before else None
+                complete = max(r.at for r in out.records if r.key in round_keys) - stopped_at
+                verdicts = first_verdicts(out.records)
+                recognised = sum(1 for c in copies
+                                 if verdicts.get((str(c["id"]), 1)) == expected[(str(c["id"]), 1)])
+                rounds.append({"mode": mode, "stopped": owner, "exit_code": code,
+                               "survivor": survivor, "output_before_stop": mid,
+                               "copies": len(copies), "copies_recognised": recognised,
+                               "first_output_after_stop_s": round(takeover, 2)
+                               if takeover is not None else None,
+                               "stop_to_complete_s": round(complete, 2)})
+                if i + 1 < len(modes):
+                    fresh = start("-fresh")
+                    await wait_ready(ports[fresh], workers[fresh])
+                    live.append(fresh)
+            await settle(out, ports[live[0]], workers[live[0]])
+            result = summarize(ReplayPlan([], expected), out.records, len(out.dead), sent)
+    finally:
+        for worker in workers.values():
+            worker.stop()
+    result.update({"scenario": "scaleout", "rounds": rounds})
+    return result
+
+
+async def broker_loss(port: int, env: dict[str, str], workdir: Path, plan: ReplayPlan,
+                      outage_s: float, deadline_s: float = 600) -> dict[str, Any]:
+    """A worker on its own embedded broker; the broker stops for ``outage_s`` and a new,
+    empty one starts on the same port; topics are created and the input produced again.
+    This function plays the supervisor: a worker that exits is started again."""
+    broker = EmbeddedBroker(port=port, log_path=workdir / "tansu-1.log").start()
+    url = broker.url
+    settings = settings_for(env, url)
+    names = settings.topic_names()
+    metrics_port = env["WIRESTREAM_METRICS_PORT"]
+    worker = WorkerProcess(url, workdir / "loss-worker-1.log", env, cwd=REPO_ROOT)
+    exits: list[int] = []
+    messages: list[str] = []
+    try:
+        await ensure_app_topics(settings, url)
+        want = set(plan.expected)
+        async with Collector(url, names["enriched"]) as out:
+            await wait_ready(metrics_port, worker)
+            await produce(url, names["raw"], plan.messages)
+            await out.until(lambda: want <= out.seen(), deadline_s, worker.alive, "first run")
+        broker.stop()
+        stopped_at = time.monotonic()
+        exited_during_outage = False
+        while time.monotonic() - stopped_at < outage_s:  # the outage itself, not a wait
+            exited_during_outage |= not worker.alive()
+            await asyncio.sleep(0.5)
+        broker = EmbeddedBroker(port=port, log_path=workdir / "tansu-2.log").start()
+        restarted_at = time.monotonic()
+        await ensure_app_topics(settings, url)
+        await produce(url, names["raw"], plan.messages)
+        restarts = 0
+        async with Collector(url, names["enriched"]) as out:
+            end = time.monotonic() + deadline_s
+            while not want <= out.seen():
+                if not worker.alive():
+                    code = worker.stop()
+                    exits.append(code)
+                    messages.extend(line.strip()[:300] for line in
+                                    worker.log_tail(400).splitlines()
+                                    if "lost its data" in line or "cannot reach" in line)
+                    restarts += 1
+                    worker = WorkerProcess(url, workdir / f"loss-worker-{restarts + 1}.log",
+                                           env, cwd=REPO_ROOT)
+                if time.monotonic() > end:
+                    raise AssertionError(f"output not back within {deadline_s}s")
+                await asyncio.sleep(0.2)  # poll interval
+            complete_at = max(r.at for r in out.records if r.key in want)
+            await settle(out, metrics_port, worker)
+            result = summarize(plan, out.records, 0)
+        children = descendants(worker.pid)
+        final_code = await asyncio.to_thread(worker.stop, 60.0)
+        orphans = await wait_gone(children)
+    finally:
+        worker.stop()
+        broker.stop()
+    result.update({
+        "scenario": "brokerloss", "outage_s": outage_s,
+        "exited_during_outage": exited_during_outage, "exit_codes": exits,
+        "restarts": restarts, "exit_messages": messages[:3],
+        "recovery_s": round(complete_at - restarted_at, 2),
+        "final_exit_code": final_code, "orphans_after_stop": len(orphans),
+    })
+    return result
+
+
+# --- command line ----------------------------------------------------------------------
+
+def _print(result: dict[str, Any]) -> None:
+    for key, value in result.items():
+        if key not in {"verdicts", "mismatch_examples"}:
+            print(f"{key:>26} {value}")
+    print(json.dumps({k: v for k, v in result.items() if k != "verdicts"}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="scenario", required=True)
+    p_crash = sub.add_parser("crash", help="kill -9 a worker mid-replay and restart it")
+    p_crash.add_argument("--n", type=int, default=2000)
+    p_crash.add_argument("--reference", action="store_true",
+                         help="also run the same input uninterrupted and compare verdicts")
+    p_scale = sub.add_parser("scaleout", help="two workers; stop the near-duplicate owner")
+    p_scale.add_argument("--per-round", type=int, default=100)
+    p_loss = sub.add_parser("brokerloss", help="replace the broker under a running worker")
+    p_loss.add_argument("--n", type=int, default=100)
+    p_loss.add_argument("--outage", type=float, default=20.0)
+    for p in (p_crash, p_scale, p_loss):
+        p.add_argument("--seed", type=int, default=9)
+    args = parser.parse_args()
+
+    from bench.corpora import require_shared
+
+    require_shared()
+    workdir = Path(tempfile.mkdtemp(prefix="wirestream-reliability-"))
+    print(f"{'workdir':>26} {workdir}")
+    partitions = Settings().topics.partitions
+    if args.scenario == "brokerloss":
+        plan = build_replay(corpus(args.n), args.n, args.seed, partitions)
+        result = asyncio.run(broker_loss(free_port(), deployment_env(workdir, "loss"),
+                                         workdir, plan, args.outage))
+        _print(result)
+        return
+    with EmbeddedBroker(log_path=workdir / "tansu.log") as broker:
+        if args.scenario == "crash":
+            plan = build_replay(corpus(args.n), args.n, args.seed, partitions)
+            fraction = random.Random(args.seed).uniform(0.2, 0.8)
+            result = asyncio.run(crash(broker.url, deployment_env(workdir, "crash"), workdir,
+                                       plan, fraction))
+            if args.reference:
+                reference = asyncio.run(uninterrupted(
+                    broker.url, deployment_env(workdir, "reference"), workdir, plan))
+                differ = {f"{k[0]}@{k[1]}": [v, reference["verdicts"].get(k)]
+                          for k, v in result["verdicts"].items()
+                          if reference["verdicts"].get(k) != v}
+                result["reference"] = {k: v for k, v in reference.items() if k != "verdicts"}
+                result["verdicts_differ_from_reference"] = len(differ)
+                result["differ_examples"] = dict(list(differ.items())[:5])
+        else:
+            articles = corpus(args.per_round * 4)
+            result = asyncio.run(scaleout(broker.url, deployment_env(workdir, "scale"),
+                                          workdir, articles, args.per_round, args.seed))
+    _print(result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""Broker loss: the embedded broker stops for a while under a running worker and a new,
+empty one starts on the same port; topics are created and the input produced again. The
+worker keeps reconnecting during the outage, then sees that the broker lost its data,
+exits with code 75 and a clear message; started again (the test plays the supervisor) it
+drops its stale local state and processes the input again. Nothing hangs."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from bench.reliability import broker_loss, build_replay, corpus, deployment_env
+from streams.broker import free_port
+from streams.broker_watch import EXIT_BROKER_LOST
+
+pytestmark = [pytest.mark.integration, pytest.mark.shared_data]
+
+N = 40
+OUTAGE_S = 20.0  # the scenario's length, as the issue asks
+
+
+def test_worker_survives_a_replaced_broker(tmp_path, shared_data):
+    env = deployment_env(tmp_path, "loss")
+    plan = build_replay(corpus(N), N, seed=3, partitions=4)
+    result = asyncio.run(broker_loss(free_port(), env, tmp_path, plan, OUTAGE_S,
+                                     deadline_s=240))
+    print(json.dumps(result))
+
+    assert not result["exited_during_outage"], result  # it waited and reconnected
+    assert result["exit_codes"] == [EXIT_BROKER_LOST], result
+    assert any("lost its data" in line for line in result["exit_messages"]), result
+    assert result["lost"] == 0 and result["lost_ids"] == 0, result
+    # Local state from the old broker was dropped: the re-sent stories are not taken
+    # for redeliveries and come out with the verdicts of a first run.
+    assert result["verdict_mismatches"] == 0, result["mismatch_examples"]
+    assert result["final_exit_code"] == 0 and result["orphans_after_stop"] == 0

@@ -7,7 +7,8 @@
 PLOVER: one gold type per sentence (older labels mapped: DEMAND→REQUEST, DISAPPROVE and
 INVESTIGATE→ACCUSE, FIGHT→ASSAULT); the prediction is the type of the most confident
 event (none = wrong). Accuracy and macro-F1 over the gold types; ``--split even|odd``
-scores every second sentence, for a held-out figure when rules were tuned on the other.
+scores every second sentence (GVA: every second incident), for a held-out figure when
+rules were tuned on the other half.
 GVA: per incident, killed/injured = the counts of the most confident incident event that
 states one, over the incident's articles in file order (first article that states
 it wins); exact match with the GVA numbers. ``casualty_precision``: of the incidents
@@ -16,7 +17,9 @@ SmartData: gold Accident/Disaster (→ ACCIDENT) and Strike (→ PROTEST mode st
 relation mentions; a predicted event matches when its evidence sentence overlaps the
 gold span. Precision over predicted ACCIDENT/strike events, recall over gold mentions.
 Speed: the spaCy pass is timed separately; ``articles_per_s``/``sentences_per_s`` are for
-the coder alone. The last line is one JSON object.
+the coder alone (wall clock), ``articles_per_cpu_s`` the same per CPU second of this
+process, which is the per-core figure when other work shares the machine; ``--repeat N``
+counts the fastest of N coder passes over each batch. The last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -57,9 +60,12 @@ def _nlp(language: str) -> Any:
 
 
 class Timer:
+    repeat = 1  # coder passes per batch (--repeat); the fastest one is counted
+
     def __init__(self) -> None:
         self.spacy = 0.0
         self.coder = 0.0
+        self.coder_cpu = 0.0  # CPU time of this process: per-core speed on a busy machine
         self.articles = 0
         self.sentences = 0
 
@@ -68,12 +74,17 @@ class Timer:
         started = time.perf_counter()
         docs = list(nlp.pipe([t for t, _ in texts], batch_size=32))
         self.spacy += time.perf_counter() - started
-        out = []
-        started = time.perf_counter()
-        for doc, (_, offset), art, pub in zip(docs, texts, ids, published, strict=True):
-            out.append(code_events(doc, language=language, article_id=art, version=1,
-                                   body_offset=offset, published_at=pub))
-        self.coder += time.perf_counter() - started
+        best_wall = best_cpu = float("inf")
+        for _ in range(self.repeat):  # best of N passes: less noise on a shared machine
+            out = []
+            started, cpu = time.perf_counter(), time.process_time()
+            for doc, (_, offset), art, pub in zip(docs, texts, ids, published, strict=True):
+                out.append(code_events(doc, language=language, article_id=art, version=1,
+                                       body_offset=offset, published_at=pub))
+            best_wall = min(best_wall, time.perf_counter() - started)
+            best_cpu = min(best_cpu, time.process_time() - cpu)
+        self.coder += best_wall
+        self.coder_cpu += best_cpu
         self.articles += len(docs)
         self.sentences += sum(len(list(d.sents)) for d in docs)
         return out
@@ -82,7 +93,9 @@ class Timer:
         coder = max(self.coder, 1e-9)
         return {"articles": self.articles, "sentences": self.sentences,
                 "coder_seconds": round(self.coder, 3), "spacy_seconds": round(self.spacy, 3),
+                "coder_cpu_seconds": round(self.coder_cpu, 3),
                 "articles_per_s": round(self.articles / coder, 1),
+                "articles_per_cpu_s": round(self.articles / max(self.coder_cpu, 1e-9), 1),
                 "sentences_per_s": round(self.sentences / coder, 1),
                 "spacy_articles_per_s": round(self.articles / max(self.spacy, 1e-9), 1)}
 
@@ -134,10 +147,13 @@ def _incident_counts(events: list[dict[str, Any]]) -> dict[str, int | None]:
     return out
 
 
-def eval_gva(path: Path, limit: int | None, verbose: bool) -> dict[str, Any]:
+def eval_gva(path: Path, limit: int | None, split: str | None, verbose: bool
+             ) -> dict[str, Any]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip()]
     rows = rows[:limit] if limit else rows
+    if split in ("even", "odd"):
+        rows = [r for i, r in enumerate(rows) if (i % 2 == 0) == (split == "even")]
     nlp = _nlp("en")
     timer = Timer()
     killed_ok = injured_ok = 0
@@ -166,7 +182,8 @@ def eval_gva(path: Path, limit: int | None, verbose: bool) -> dict[str, Any]:
             print(f"{row['incident_id']}: gold {row['num_killed']}/{row['num_injured']} "
                   f"ours {killed}/{injured} {docs[0].get('title')}", file=sys.stderr)
     n = max(1, len(rows))
-    return {"task": "gva", "n": len(rows), "killed_exact": round(killed_ok / n, 4),
+    return {"task": "gva", "split": split or "all", "n": len(rows),
+            "killed_exact": round(killed_ok / n, 4),
             "injured_exact": round(injured_ok / n, 4),
             "casualty_precision": round(said_pos_ok / max(1, said_pos), 4), **timer.figures()}
 
@@ -227,13 +244,17 @@ def main(argv: list[str] | None = None) -> int:
     group.add_argument("--gva", type=Path)
     group.add_argument("--smartdata", type=Path)
     parser.add_argument("--limit", type=int)
-    parser.add_argument("--split", choices=["even", "odd"], help="PLOVER half to score")
+    parser.add_argument("--split", choices=["even", "odd"],
+                        help="PLOVER sentences / GVA incidents: half to score (after --limit)")
     parser.add_argument("-v", "--verbose", action="store_true", help="errors to stderr")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="time the coder as the best of N passes over each batch")
     args = parser.parse_args(argv)
+    Timer.repeat = max(1, args.repeat)
     if args.plover:
         result = eval_plover(args.plover, args.limit, args.split, args.verbose)
     elif args.gva:
-        result = eval_gva(args.gva, args.limit, args.verbose)
+        result = eval_gva(args.gva, args.limit, args.split, args.verbose)
     else:
         result = eval_smartdata(args.smartdata, args.limit, args.verbose)
     print(json.dumps(result))

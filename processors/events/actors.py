@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,7 @@ def text_of(doc: Doc) -> str:
     return text
 
 
+@lru_cache(maxsize=16384)
 def norm_key(label: str, name: str) -> str:
     text = unicodedata.normalize("NFKC", name).casefold()
     text = re.sub(r"[^\w]+", "-", text).strip("-")
@@ -147,8 +149,14 @@ def actors_in(doc: Doc, spans: list[tuple[int, int]], mentions: list[Mention],
     out: list[dict[str, Any]] = []
     for s, e in spans:
         start, end = doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
-        inside = [m for m in mentions if m.start >= start and m.end <= end
-                  and m.record.get("label") != "MISC"]
+        # Mentions are sorted by start: jump to the span instead of scanning them all.
+        first = bisect_left(mentions, start, key=_start_of)
+        inside = []
+        for m in mentions[first:]:
+            if m.start > end:
+                break
+            if m.end <= end and m.record.get("label") != "MISC":
+                inside.append(m)
         if inside:
             for m in inside:
                 out.append(_with_sector(doc, m, language))
@@ -158,6 +166,10 @@ def actors_in(doc: Doc, spans: list[tuple[int, int]], mentions: list[Mention],
         if role is not None:
             out.append(role)
     return _dedupe(out)
+
+
+def _start_of(m: Mention) -> int:
+    return m.start
 
 
 def _with_sector(doc: Doc, m: Mention, language: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from typing import TYPE_CHECKING, Any
 
 from processors.events import lexicon_de as de
@@ -24,8 +25,9 @@ from processors.events.actors import (
     norm_key,
     text_of,
 )
-from processors.events.counts import extract_counts, finish_counts
+from processors.events.counts import extract_counts, finish_counts, settle_shot
 from processors.events.dates import find_date, is_past_background, parse_published
+from processors.events.docview import DocView
 from processors.events.factuality import factuality, ongoing
 from processors.events.triggers import sentence_hits
 from processors.events.types import INCIDENT_TYPES, Hit
@@ -78,13 +80,16 @@ def code_events(doc: Doc, *, language: str, article_id: str, version: int, body_
             if places is not None else doc_places
     pub = parse_published(published_at)
     sents = _sentences(doc, body_offset)
-    lowers_by_sent = [[t.lower_ for t in s] for s in sents]
-    accident_by_sent = [_accident_level(s, lw, lang) for s, lw in zip(sents, lowers_by_sent,
-                                                                       strict=True)]
-    intent_by_sent = [_intent(lw, lang) for lw in lowers_by_sent]
+    view = DocView(doc)
+    lowers, lemmas = view.lowers, view.lemmas
+    accident_by_sent = [_accident_level(lowers[s.start:s.end], lemmas[s.start:s.end], lang)
+                        for s in sents]
+    intent_by_sent = [_intent(lowers[s.start:s.end], lang) for s in sents]
+    # One date lookup per sentence: the lead date and every event of the sentence share it.
+    date_cache: dict[int, dict[str, Any] | None] = {}
     lead_date = None
-    for s in sents[:3]:
-        found = find_date(s.text, pub)
+    for index, s in enumerate(sents[:3]):
+        found = date_cache[index] = find_date(s.text, pub)
         if found is not None and found["precision"] == "day":
             lead_date = found
             break
@@ -96,58 +101,88 @@ def code_events(doc: Doc, *, language: str, article_id: str, version: int, body_
             cut = origin + head.end()
             ent_mentions = [m for m in ent_mentions if not origin <= m.start < cut]
     drafts: list[dict[str, Any]] = []
-    has_cue = _cue_tokens(doc, lang)
+    english_parse = parsed and lang == "en"
+    cue = _parse_cues(lemmas) if english_parse else _cue_tokens(view, lang)
     for index, sent in enumerate(sents):
-        if not has_cue[sent.start:sent.end].any():
+        cands = [i for i in range(sent.start, sent.end) if cue[i]]
+        if not cands:
             continue  # no lexicon word at all: nothing to code, skip the costly steps
-        hits = sentence_hits(sent, index, lang, parsed)
+        hits = sentence_hits(sent, index, lang, parsed, cands if english_parse else None,
+                             view)
         if not hits:
             continue
-        counts_raw = extract_counts(list(sent), protest=any(h.type == "PROTEST" for h in hits))
+        counts_raw = extract_counts(sent, lowers[sent.start:sent.end],
+                                    protest=any(h.type == "PROTEST" for h in hits))
+        if index not in date_cache:
+            date_cache[index] = find_date(sent.text, pub)
         for hit in hits:
             if not _resolve_incident(hit, index, accident_by_sent, intent_by_sent, counts_raw):
                 continue
             if hit.type == "ACCUSE" and accident_by_sent[index] and hit.mode == "investigate":
                 continue  # looking for the cause of an accident accuses nobody
             drafts.append(_draft(doc, sent, hit, lang, parsed, ent_mentions, place_mentions,
-                                 dateline_place, pub, lead_date, counts_raw))
+                                 dateline_place, pub, lead_date, date_cache[index]))
         # Counts belong to the sentence's incident, whichever hit that is.
         incident = next((d for d in drafts[::-1] if d["_sent"] == index
                          and d["type"] in INCIDENT_TYPES), None)
         if incident is not None and counts_raw:
             incident["counts"] = finish_counts(counts_raw, text_of(doc))
     events = _merge_incidents(drafts)
+    # The article's toll: the first death count of an incident happening now.
+    article_dead = next((e["counts"]["dead"]["value"] for e in events
+                         if "dead" in e["counts"] and not e["is_background"]
+                         and e["counts"]["dead"]["value"] is not None), None)
+    for event in events:
+        settle_shot(event["counts"], article_dead)
     return _finish(events, doc, article_id, body_offset)
 
 
-_KEY_HASHES: dict[tuple[int, str], Any] = {}
+def _parse_cues(lemmas: list[str]) -> list[bool]:
+    """Tokens that can carry a sense with the parse: their lemma heads a lexicon entry.
+
+    Exact for the parsed English path (a trigger's lemma is always one of these), so
+    skipping the other tokens and sentences changes no output.
+    """
+    keys = _parse_keys()
+    return [lem in keys for lem in lemmas]
 
 
-def _cue_tokens(doc: Doc, lang: str) -> Any:
-    """Boolean array: tokens whose lemma or lower form can start a trigger (numpy, fast)."""
-    import numpy as np
-    from spacy.attrs import LEMMA, LOWER
+_PARSE_KEYS: frozenset[str] | None = None
 
-    vocab = doc.vocab
-    key = (id(vocab.strings), lang)
-    hashes = _KEY_HASHES.get(key)
-    if hashes is None:
-        hashes = np.array(sorted({vocab.strings.add(w) for w in cue_words(lang)}),
-                          dtype="uint64")
-        _KEY_HASHES[key] = hashes
-    arr = doc.to_array([LOWER, LEMMA])
-    mask = np.isin(arr[:, 0], hashes) | np.isin(arr[:, 1], hashes)
+
+def _parse_keys() -> frozenset[str]:
+    global _PARSE_KEYS
+    if _PARSE_KEYS is None:
+        keys = set(en.VERBS) | set(en.NOUNS) | {v for v, _ in en.PHRASAL}
+        keys |= set(en.OBJECT_SENSES) | {v for v, _ in en.PAIR_SENSES} | {"dead"}
+        keys |= {"troops"}  # lemmatised to "troop" by the trigger code
+        _PARSE_KEYS = frozenset(keys)
+    return _PARSE_KEYS
+
+
+_CUE_SETS: dict[str, frozenset[str]] = {}
+
+
+def _cue_tokens(view: DocView, lang: str) -> list[bool]:
+    """Tokens whose lemma or lower form can start a trigger (parse-free paths)."""
     if lang == "de":
         # German matches by stem: test the words the cheap way once per distinct form.
-        lowers = [t.lower_ for t in doc]
-        words = [t.text for t in doc]
         cache: dict[str, bool] = {}
-        for i, low in enumerate(lowers):
-            if low not in cache:
-                cache[low] = de.match_token(words[i], low, _ALL_PARTICLES) is not None or \
-                    low in ("gegen", "dagegen")
-            mask[i] = cache[low]
-    return mask
+        out: list[bool] = []
+        for low in view.lowers:
+            flag = cache.get(low)
+            if flag is None:
+                # Both spellings: a capital makes a German word a noun.
+                flag = cache[low] = low in ("gegen", "dagegen") or any(
+                    de.match_token(word, low, _ALL_PARTICLES) is not None
+                    for word in (low, low.capitalize()))
+            out.append(flag)
+        return out
+    words = _CUE_SETS.get(lang)
+    if words is None:
+        words = _CUE_SETS[lang] = frozenset(cue_words(lang))
+    return [low in words or lem in words for low, lem in zip(view.lowers, view.lemmas,
+                                                             strict=True)]
 
 
 _ALL_PARTICLES = {"ab", "an", "auf", "aus", "bei", "ein", "fest", "frei", "hin", "mit", "nach",
@@ -159,7 +194,7 @@ def cue_words(lang: str) -> set[str]:
         return set()
     words = set(en.VERBS) | set(en.NOUNS) | {v for v, _ in en.PHRASAL} | set(en.OBJECT_SENSES)
     words |= {v for v, _ in en.PAIR_SENSES} | {"dead"}
-    # Plural and inflected forms are covered by the LEMMA column; without a lemmatizer the
+    # Plural and inflected forms are covered by the lemma; without a lemmatizer the
     # lower-case forms below catch the common ones.
     words |= {w + "s" for w in list(words)} | {w + "ed" for w in list(words)}
     return words
@@ -183,7 +218,7 @@ def _sentences(doc: Doc, body_offset: int) -> list[Span]:
     return out
 
 
-def _accident_level(sent: Span, lowers: list[str], lang: str) -> int:
+def _accident_level(lowers: list[str], lemmas: list[str], lang: str) -> int:
     """2: a strong accident cue (crash, derailment, earthquake); 1: weak (fire); 0: none."""
     if lang == "de":
         level = 0
@@ -193,10 +228,10 @@ def _accident_level(sent: Span, lowers: list[str], lang: str) -> int:
                     return 2
                 level = 1
         return level
-    lemmas = {t.lemma_.lower() for t in sent} | set(lowers)
-    if lemmas & en.ACCIDENT_STRONG:
+    words = set(lemmas) | set(lowers)
+    if not words.isdisjoint(en.ACCIDENT_STRONG):
         return 2
-    return 1 if lemmas & en.ACCIDENT_WEAK else 0
+    return 1 if not words.isdisjoint(en.ACCIDENT_WEAK) else 0
 
 
 def _intent(lowers: list[str], lang: str) -> bool:
@@ -224,9 +259,9 @@ def _resolve_incident(hit: Hit, index: int, accident: list[int], intent: list[bo
 def _draft(doc: Doc, sent: Span, hit: Hit, lang: str, parsed: bool,
            ent_mentions: list[Mention], place_mentions: list[Mention],
            dateline_place: dict[str, Any] | None, pub: Any, lead_date: dict[str, Any] | None,
-           counts_raw: dict[str, Any]) -> dict[str, Any]:
+           found: dict[str, Any] | None) -> dict[str, Any]:
     used: set[int] = set()
-    if not hit.parsed:
+    if not hit.parsed and hit.primary and hit.type != "ACCIDENT":  # else cleared below
         hit.actor_tokens, hit.recipient_tokens = free_arguments(
             doc, hit.clause, hit.token, ent_mentions, lang, hit.type in _SYMMETRIC)
         if not hit.actor_tokens and hit.clause != (sent.start, sent.end):
@@ -246,7 +281,6 @@ def _draft(doc: Doc, sent: Span, hit: Hit, lang: str, parsed: bool,
     trig = doc[hit.token]
     if hit.type == "CONSULT" and hit.mode is None and _PHONE_RE.search(sent.text):
         hit.mode = "phone"  # "erörterten in einem Telefongespräch", "talked by phone"
-    found = find_date(sent.text, pub)
     date: dict[str, Any] | None
     if found is not None:
         before = sent.text[:found["offset"]]
@@ -309,20 +343,45 @@ def _nearest_place(doc: Doc, sent: Span, at: int, places: list[Mention], used: s
     """The place mention nearest the trigger: same sentence first; for incidents also up
     to 300 characters around it (the toll sentence after "train crash in Tabas")."""
     best: tuple[float, Mention] | None = None
-    for m in places:
+    # Places are sorted by start: look only at those that can qualify.
+    low = min(sent.start_char, at - 300) if incident else sent.start_char
+    high = max(sent.end_char, at + 301) if incident else sent.end_char
+    first = bisect_left(places, low, key=_start_of)
+    for m in places[first:]:
+        if m.start >= high:
+            break
         if m.start in used:
             continue
         distance = abs(m.start - at)
         inside = sent.start_char <= m.start < sent.end_char
         if not inside and (distance > 300 or not incident):
             continue
-        low_before = text_of(doc)[max(0, m.start - 5):m.start].lower()
-        locative = any(p in low_before.split() for p in ("in", "im", "at", "near", "bei",
-                                                         "nahe", "of"))
-        score = distance + (0 if inside else 1000) - (50 if locative else 0)
+        score = distance + (0 if inside else 1000) - (50 if _locative(doc, m) else 0)
         if best is None or score < best[0]:
             best = (score, m)
     return dict(best[1].record) if best else None
+
+
+def _start_of(m: Mention) -> int:
+    return m.start
+
+
+_LOCATIVES = frozenset({"in", "im", "at", "near", "bei", "nahe", "of"})
+_LOCATIVE_CACHE: dict[int, tuple[Doc, dict[int, bool]]] = {}
+
+
+def _locative(doc: Doc, m: Mention) -> bool:
+    """A preposition of place right before the mention ("in Tabas"); memoised per doc."""
+    cached = _LOCATIVE_CACHE.get(id(doc))
+    if cached is None or cached[0] is not doc:
+        _LOCATIVE_CACHE.clear()
+        cached = _LOCATIVE_CACHE[id(doc)] = (doc, {})
+    flags = cached[1]
+    flag = flags.get(m.start)
+    if flag is None:
+        low_before = text_of(doc)[max(0, m.start - 5):m.start].lower()
+        flag = flags[m.start] = not _LOCATIVES.isdisjoint(low_before.split())
+    return flag
 
 
 def _dateline_place(doc: Doc, dateline: str | None, places: list[Mention], body_offset: int

@@ -12,13 +12,25 @@ Works on tokens only (no parse), so English and German share it. A count is
   Tausende" min 2000, "tens of thousands/Zehntausende" min 20000, "hundreds of
   thousands" min 200000, "millions" min 2000000, "several/mehrere/some/einige" min 2.
 - "a/an/one/ein" + a singular person noun ("a man was shot dead") → exactly 1.
-- "shot" alone means hit: injured = shot - dead when no injured count is given.
+- "shot" alone means hit: injured = shot - dead when no injured count is given; a shot
+  count with no death in its sentence waits for the article's toll (``settle_shot``):
+  "Teen shot" + "he died" → nobody injured; "three other people shot" is never reduced.
+- "N shot, one fatally" → dead 1, injured N - 1.
+- An active verb with an object counts its object, not its subject: "two men shot a
+  clerk" → 1 ("his grandfather", "her" → 1); the number on the left is the shooters.
+- Coordinated subjects add up: "2 men, 3 women shot" → 5, "Mother, boy killed" → 2.
+- "killed two children, then killed himself" adds the shooter: 3.
+- "no one/nobody/niemand ... injured" → an explicit 0; "was not injured", "to kill",
+  "could die", "whether he was shot", "fired one shot", "shot at him" → no count.
+- Not head counts: days of the month ("killed June 5"), "three to four times",
+  "many times".
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any, Protocol
 
 
@@ -121,7 +133,8 @@ _KEYWORDS: dict[str, dict[str, str]] = {
         "schwerverletzten": "noun", "leichtverletzte": "noun", "leichtverletzten": "noun",
         "schwerverletzt": "adj", "leichtverletzt": "adj",
     },
-    "shot": {"shot": "verb", "shooting": "verb", "beschossen": "verb", "angeschossen": "verb"},
+    "shot": {"shot": "verb", "shooting": "verb", "shoots": "verb", "beschossen": "verb",
+             "angeschossen": "verb"},
     "arrested": {
         "arrested": "verb", "arresting": "verb", "detained": "verb", "detaining": "verb",
         "jailed": "verb", "arrests": "noun", "festgenommen": "verb", "verhaftet": "verb",
@@ -154,24 +167,36 @@ _SINGULAR_PERSON = re.compile(
     r"\d+-year-old|year-old|mann|frau|junge|mädchen|kind|person|polizist|soldat|fahrer|"
     r"passant|jugendliche|jugendlicher|beamter|beamtin|\w+jähriger|\w+jährige)$")
 _PRON_ONE = {"he", "she", "er"}
+# Any of these must be in a sentence for it to state a count.
+_ANY_COUNT_WORD = frozenset(_KEY_INDEX) | {"toll", "todeszahl", "opferzahl", "zahl"}
 _PARTICIPANT_CONTEXT = {"people", "menschen", "personen", "students", "workers", "studenten",
                         "arbeiter", "beschäftigte", "residents", "einwohner"}
 
 
+_DE_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
+
+
+@lru_cache(maxsize=65536)
 def _number(lower: str) -> int | None:
-    clean = lower.replace(",", "").replace("’", "").replace("'", "")
-    if clean.isdigit():
-        return int(clean)
-    if re.fullmatch(r"\d{1,3}(\.\d{3})+", lower):  # German thousands: 2.500
-        return int(lower.replace(".", ""))
-    if lower in _WORDS:
-        return _WORDS[lower]
-    m = _DE_COMPOUND.match(lower)
-    if m:
-        return _DE_UNITS[m.group(1)] + _DE_TENS[m.group(2)]
-    m = _EN_COMPOUND.match(lower)
-    if m:
-        return _WORDS[m.group(1)] + _WORDS[m.group(2)]
+    first = lower[:1]
+    if first.isdigit() or first in ",’'":
+        clean = lower.replace(",", "").replace("’", "").replace("'", "")
+        if clean.isdigit():
+            return int(clean)
+        if _DE_THOUSANDS.fullmatch(lower):  # German thousands: 2.500
+            return int(lower.replace(".", ""))
+        return None
+    value = _WORDS.get(lower)
+    if value is not None:
+        return value
+    if "und" in lower:
+        m = _DE_COMPOUND.match(lower)
+        if m:
+            return _DE_UNITS[m.group(1)] + _DE_TENS[m.group(2)]
+    elif "-" in lower:
+        m = _EN_COMPOUND.match(lower)
+        if m:
+            return _WORDS[m.group(1)] + _WORDS[m.group(2)]
     return None
 
 
@@ -187,8 +212,14 @@ class _Phrase:
 def _phrases(lowers: Sequence[str]) -> list[_Phrase]:
     """Every number phrase in the sentence, with the qualifier in front of it."""
     out: list[_Phrase] = []
-    i, n = 0, len(lowers)
-    while i < n:
+    n = len(lowers)
+    # Most tokens are neither a number nor a vague quantity: visit only those that are.
+    i = 0
+    for k in [k for k, low in enumerate(lowers)
+              if low in _VAGUE or low == "tens" or _number(low) is not None]:
+        if k < i:
+            continue  # inside the phrase before
+        i = k
         low = lowers[i]
         start, end = i, i + 1
         value: int | None = None
@@ -206,6 +237,9 @@ def _phrases(lowers: Sequence[str]) -> list[_Phrase]:
             if low == "few" and (i == 0 or lowers[i - 1] != "a"):
                 i += 1
                 continue
+            if i + 1 < n and lowers[i + 1] in _UNITS:
+                i += 1  # "many times", "several rounds"
+                continue
         else:
             value = _number(low)
             if value is None:
@@ -221,11 +255,18 @@ def _phrases(lowers: Sequence[str]) -> list[_Phrase]:
                             or lowers[end].startswith("-")):
                 i = end
                 continue
+            if end + 2 < n and lowers[end] in ("to", "or") and \
+                    _number(lowers[end + 1]) is not None and lowers[end + 2] in _UNITS:
+                i = end + 2  # "three to four times", "two or three rounds"
+                continue
             if start > 0 and lowers[start - 1] in ("$", "€", "£", "no.", "nr.", "#", "route"):
                 i = end
                 continue
             if 1900 <= value <= 2100 and low.isdigit():
                 i = end  # a year, not a head count
+                continue
+            if start > 0 and lowers[start - 1].rstrip(".") in _MONTH_NAMES:
+                i = end  # a day of the month: "killed June 5", "the May 3 killing"
                 continue
         # Qualifier words right before the number.
         for words, name in _QUALIFIERS:
@@ -264,18 +305,26 @@ def _as_count(tokens: Sequence[Tok], phrase: _Phrase, key_index: int) -> dict[st
             "qualifier": phrase.qualifier, "start": start, "end": end}
 
 
-def extract_counts(tokens: Sequence[Tok], text_of: Any = None,
+def extract_counts(tokens: Sequence[Tok], lowers: Sequence[str] | None = None,
                    protest: bool = False) -> dict[str, dict[str, Any]]:
     """Counts per kind (dead, injured, arrested, participants, and internal "shot").
 
-    ``start``/``end`` are doc character offsets; the caller adds ``text``.
-    ``protest``: head counts of people in the sentence are participants.
+    ``tokens``: the sentence (a Span or a token list); ``lowers``: their lower-case forms
+    when the caller has them already. ``start``/``end`` are doc character offsets; the
+    caller adds ``text``. ``protest``: head counts of people in the sentence are
+    participants.
     """
-    lowers = [t.lower_ for t in tokens]
+    if lowers is None:
+        lowers = [t.lower_ for t in tokens]
+    words = set(lowers)
+    if words.isdisjoint(_ANY_COUNT_WORD) and not (protest and not words.isdisjoint(
+            _PARTICIPANT_CONTEXT)):
+        return {}  # no count word: most sentences end here, before the number scan
     phrases = _phrases(lowers)
     by_end = {p.end: p for p in phrases}
     by_start = {p.start: p for p in phrases}
     found: dict[str, dict[str, Any]] = {}
+    keyword_at: dict[str, int] = {}  # token of the word each count was read from
     for i, low in enumerate(lowers):
         hit = _KEY_INDEX.get(low)
         if hit is None:
@@ -287,34 +336,81 @@ def extract_counts(tokens: Sequence[Tok], text_of: Any = None,
         # German "ums Leben", "kamen ... ums Leben", English "lost their lives".
         if low in ("leben", "lives", "kamen") and not _lives(lowers, i):
             continue
+        if kind in ("dead", "injured", "shot") and _not_a_toll(lowers, i):
+            continue
+        if kind in ("dead", "injured") and kind not in found and _none_left(lowers, i):
+            # "no one was injured", "nobody else was killed": an explicit zero.
+            found[kind] = {"value": 0, "min": 0, "max": 0, "qualifier": "exact",
+                           "start": tokens[max(0, i - 3)].idx,
+                           "end": tokens[i].idx + len(tokens[i].text)}
+            continue
         if low in ("nahm", "nahmen") and "fest" not in lowers[i + 1:i + 12]:
             continue
-        if low == "shot" and _dead_shot(lowers, i):
+        if low in ("shot", "shoots") and _dead_shot(lowers, i):
+            if lowers[i + 1:i + 3] == ["and", "killed"] and _has_object(tokens, i + 2):
+                continue  # "shot and killed her two children": "killed" has the victims
             kind = "dead"
-        if low == "shooting" and not (i + 1 < len(lowers) and _number(lowers[i + 1])):
+        # "shooting" counts only with a number after it ("shooting four"); "shoots" also
+        # with one person ("shoots grandfather").
+        if low in ("shooting", "shoots") and not (
+                i + 1 < len(lowers) and _number(lowers[i + 1])) and (
+                low == "shooting" or not _object_one(lowers, i)):
             continue
         if kind in found:
             continue
+        # An active verb with an object ("a man shot his brother", "two men accused of
+        # killing a baby"): the number on the left counts the shooters, not the victims.
+        active = cls == "verb" and kind != "arrested" and _has_object(tokens, i)
         phrase = None
         # Active verbs take their number after them: "killing 12", "tötete 5 Menschen".
         if cls == "verb":
             j = i + 1
-            while j < len(lowers) and j <= i + 3 and lowers[j] not in _STOP:
+            while j < len(lowers) and j <= i + 3 and lowers[j] not in _STOP \
+                    and (lowers[j] not in _RIGHT_STOP or lowers[j + 1:j + 2] in (
+                        ["least"], ["most"])):
                 if j in by_start:
                     phrase = by_start[j]
                     break
                 j += 1
             if phrase is not None and phrase.start > i + 1 and lowers[i + 1] in ("by", "von"):
                 phrase = None
-        if phrase is None:
+        if phrase is None and not active:
             phrase = _left(lowers, by_end, i)
         if phrase is None:
-            if kind in ("dead", "injured", "shot", "arrested") and _singular_left(lowers, i):
-                found[kind] = {"value": 1, "min": 1, "max": 1, "qualifier": "exact",
-                               "start": tokens[max(0, i - 3)].idx,
-                               "end": tokens[i].idx + len(tokens[i].text)}
+            one = _object_one(lowers, i) if active or cls == "verb" else False
+            if kind in ("dead", "injured", "shot", "arrested") and (
+                    one or (not active and _singular_left(lowers, i))):
+                extra = 0 if one or active else _coordinated(lowers, by_end, i, None)
+                found[kind] = _fixed(tokens, max(0, i - 3), i, 1 + extra)
+                keyword_at[kind] = i
             continue
-        found[kind] = _as_count(tokens, phrase, i)
+        count = _as_count(tokens, phrase, i)
+        if kind == "shot" and not {"other", "others"}.isdisjoint(
+                lowers[max(0, min(phrase.start, i) - 2):max(phrase.end, i + 1)]):
+            count["_other"] = True  # "three other people shot": not the dead ones
+        if phrase.end <= i:  # a subject on the left: add its conjuncts ("2 men, 3 women")
+            extra = _coordinated(lowers, by_end, i, phrase)
+            if extra and count["value"] is not None and phrase.qualifier == "exact":
+                total = count["value"] + extra
+                count.update(value=total, min=total, max=total)
+        found[kind] = count
+        keyword_at[kind] = i
+    # "Four people were shot, one fatally": the number before "fatally" died.
+    if "shot" in found and "dead" not in found and "fatally" in lowers:
+        f = lowers.index("fatally")
+        for k in range(f, max(-1, f - 5), -1):
+            phrase = by_end.get(k)
+            if phrase is not None and phrase.value is not None and phrase.start > \
+                    keyword_at.get("shot", len(lowers)):
+                found["dead"] = _as_count(tokens, phrase, f)
+                break
+    # "killed two children, then killed himself": the shooter's own death adds one.
+    dead = found.get("dead")
+    self_at = _self_kill(lowers)
+    if dead is not None and dead["value"] and dead["qualifier"] == "exact" and self_at \
+            and keyword_at.get("dead") not in (None, self_at - 2):
+        total = dead["value"] + 1
+        dead.update(value=total, min=total, max=total)
     # Toll phrases: "death toll rose to 30", "Zahl der Toten stieg auf 30".
     if "dead" not in found:
         for i, low in enumerate(lowers):
@@ -378,8 +474,191 @@ def _singular_left(lowers: Sequence[str], i: int) -> bool:
     return False
 
 
+_MONTH_NAMES = frozenset({
+    "january", "jan", "february", "feb", "march", "mar", "april", "apr", "may", "june",
+    "jun", "july", "jul", "august", "aug", "september", "sep", "sept", "october", "oct",
+    "november", "nov", "december", "dec", "januar", "jänner", "februar", "märz", "mai",
+    "juni", "juli", "oktober", "okt", "dezember", "dez"})
+_RIGHT_STOP = {"in", "at", "on", "near", "during", "by", "into", "outside", "inside",
+               "through", "with", "while", "for", "im", "am", "bei", "mit"}
+_MODALS = {"to", "would", "'d", "could", "might", "may", "will", "'ll", "should", "can",
+           "must", "wo", "ca"}
+_CONDITIONS = {"if", "whether", "unless", "wenn", "falls", "ob"}
+_NEGATIONS = {"not", "n't", "never", "nicht", "nie", "kein", "keine"}
+_NONE = {"no", "nobody", "none", "niemand", "keiner", "keine"}
+_NO_VERB = {"was", "were", "is", "are", "been", "be", "being", "else", "one", "other",
+            "others", "wurde", "wurden", "ist", "sind", "seriously", "critically",
+            "reportedly", "immediately", "physically", "also"}
+_OBJECT_SKIP = {"his", "her", "their", "a", "an", "the", "its", "one", "another",
+                "own", "young", "infant", "baby", "little", "teenage", "elderly", "old",
+                "unarmed", "pregnant", "estranged", "ex", "former", "-"}
+_OBJECT_PERSON = re.compile(
+    r"^(man|woman|boy|girl|child|person|teen|teenager|officer|deputy|trooper|victim|student|"
+    r"baby|toddler|infant|son|daughter|father|mother|brother|sister|friend|bystander|"
+    r"driver|pedestrian|resident|neighbou?r|wife|husband|girlfriend|boyfriend|grandfather|"
+    r"grandmother|grandson|granddaughter|uncle|aunt|nephew|niece|cousin|stepfather|"
+    r"stepmother|stepson|stepdaughter|roommate|classmate|relative|customer|clerk|"
+    r"employee|worker|guard|pastor|deacon|fiancee?|partner|kid|\d+-year-old)$")
+_SELF = {"himself", "herself", "themself", "sich"}
+
+
+def _not_a_toll(lowers: Sequence[str], i: int) -> bool:
+    """The word does not report a casualty: infinitive, modal, condition, negation, or a
+    shot fired ("fired one shot", "shot at")."""
+    low = lowers[i]
+    before = lowers[max(0, i - 3):i]
+    if before and before[-1] in _MODALS:
+        return True  # "plans to kill", "was going to die", "she'd hurt"
+    clause = []
+    for w in reversed(lowers[max(0, i - 8):i]):
+        if w in (",", ";", ":", "\n", "and", "but"):
+            break
+        clause.append(w)
+    if not _CONDITIONS.isdisjoint(clause):
+        return True  # "whether he was shot", "if he was killed"
+    if not _NEGATIONS.isdisjoint(before):
+        return True  # "were not injured": no count (the zero is "no one was injured")
+    if low == "shot":
+        if lowers[i + 1:i + 2] == ["at"] and lowers[i + 2:i + 3] and lowers[i + 2] in (
+                "him", "her", "them", "me", "us", "police", "officers", "deputies", "cars",
+                "vehicles"):
+            return True  # "shot at him": fired at, not hit
+        if any(w in ("fired", "fire", "firing", "fires", "heard", "hear") for w in before):
+            return True  # "fired one shot": a round, not a victim
+    return False
+
+
+def _none_left(lowers: Sequence[str], i: int) -> bool:
+    """"no one (else) was injured", "nobody was hurt", "none of them were killed"."""
+    j = i - 1
+    steps = 0
+    while j >= 0 and steps < 5 and lowers[j] in _NO_VERB:
+        j -= 1
+        steps += 1
+    if j < 0:
+        return False
+    if lowers[j] in ("nobody", "niemand", "keiner") or (
+            lowers[j] in ("one", "else", "other", "others") and j > 0 and lowers[j - 1] == "no"):
+        return True
+    if lowers[j] == "one" and j > 0 and lowers[j - 1] == "no":
+        return True
+    return j + 1 < i and lowers[j] == "no" and lowers[j + 1] in ("one", "else", "other")
+
+
+def _has_object(tokens: Sequence[Tok], i: int) -> bool:
+    """The verb has a direct object in the parse (empty without a parser)."""
+    children = getattr(tokens[i], "children", None)
+    if children is None:
+        return False
+    return any(getattr(c, "dep_", "") == "dobj" for c in children)
+
+
+def _object_one(lowers: Sequence[str], i: int) -> bool:
+    """One person as the object: "shot his grandfather", "killed a 3-year-old girl"."""
+    if i + 1 < len(lowers) and lowers[i + 1] in ("him", "her") and (
+            i + 2 >= len(lowers) or not lowers[i + 2].isalpha() or lowers[i + 2] in _STOP
+            or lowers[i + 2] in _RIGHT_STOP):
+        return True  # "killing her,", "shot him in the chest"
+    unknown = 0  # modifiers not in the list: "a store clerk", "a security guard"
+    for j in range(i + 1, min(len(lowers), i + 6)):
+        low = lowers[j]
+        if _OBJECT_PERSON.match(low) or low.endswith("-year-old"):
+            # "-year-old" followed by a plural noun is not one person
+            nxt = lowers[j + 1] if j + 1 < len(lowers) else ""
+            return not nxt.endswith("s") or nxt in ("'s", "’s")
+        if low not in _OBJECT_SKIP and not low.endswith("-old"):
+            unknown += 1
+            if j == i + 1 or unknown > 1 or not low.isalpha() or low in _STOP \
+                    or low in _RIGHT_STOP or low.endswith("s"):
+                return False
+    return False
+
+
+def _coordinated(lowers: Sequence[str], by_end: dict[int, _Phrase], i: int,
+                 phrase: _Phrase | None) -> int:
+    """People joined to the subject on its left: "2 men, 3 women shot" adds 2,
+    "Mother, boy fatally shot" adds 1. Only numbers and singular person nouns count."""
+    # Start of the subject: the phrase, or the singular person noun before the keyword.
+    if phrase is not None:
+        j = phrase.start
+    else:
+        j = next((k for k in range(i - 1, max(-1, i - 5), -1)
+                  if _SINGULAR_PERSON.match(lowers[k])), -1)
+        if j < 0:
+            return 0
+        while j > 0 and lowers[j - 1] in ("a", "the", "one", "an", "his", "her"):
+            j -= 1
+    extra = 0
+    for _ in range(4):
+        if j < 2 or lowers[j - 1] not in (",", "and", "&"):
+            break
+        k = j - 1
+        if lowers[k] == "and" and k > 0 and lowers[k - 1] == ",":
+            k -= 1
+        # The conjunct before: "N <adjectives> noun" or a singular person noun.
+        end = k
+        start = max(0, end - 4)
+        found = None
+        for m in range(end - 1, start - 1, -1):
+            cand = by_end.get(m + 1)
+            if cand is not None and cand.value is not None and cand.qualifier == "exact" \
+                    and m + 1 < end and all(lowers[x].isalpha() and x not in (i,)
+                                            and lowers[x] not in _KEY_INDEX
+                                            for x in range(m + 1, end)) \
+                    and _is_person(lowers[end - 1]):
+                found = ("n", cand)
+                break
+        if found is not None:
+            extra += found[1].value  # type: ignore[operator]
+            j = found[1].start
+            continue
+        if end - 1 >= 0 and _SINGULAR_PERSON.match(lowers[end - 1]) \
+                and not lowers[end - 1].endswith("year-old"):
+            extra += 1
+            j = end - 1
+            while j > 0 and lowers[j - 1] in ("a", "the", "one", "an", "his", "her"):
+                j -= 1
+            continue
+        break
+    return extra
+
+
+_PLURAL_PERSON = frozenset({
+    "men", "women", "people", "persons", "boys", "girls", "children", "kids", "adults",
+    "teens", "teenagers", "officers", "deputies", "students", "victims", "others",
+    "brothers", "sisters", "sons", "daughters", "juveniles", "males", "females",
+    "toddlers", "infants", "babies", "residents", "friends", "relatives", "customers",
+    "soldiers", "police", "civilians", "menschen", "personen", "männer", "frauen",
+    "kinder", "jugendliche", "polizisten", "soldaten"})
+
+
+def _is_person(low: str) -> bool:
+    return low in _PLURAL_PERSON or bool(_SINGULAR_PERSON.match(low))
+
+
+def _self_kill(lowers: Sequence[str]) -> int:
+    """Index + 1 of "himself" in a "killed himself"-style phrase of the sentence, else 0."""
+    for j, low in enumerate(lowers):
+        if low in _SELF and j > 0 and lowers[j - 1] in ("killed", "killing", "kills", "shot",
+                                                        "shooting", "shoots", "on"):
+            if lowers[j - 1] == "on" and "gun" not in lowers[max(0, j - 4):j]:
+                continue  # "turned the gun on himself"
+            return j + 1
+    return 0
+
+
+def _fixed(tokens: Sequence[Tok], first: int, last: int, value: int) -> dict[str, Any]:
+    return {"value": value, "min": value, "max": value, "qualifier": "exact",
+            "start": tokens[first].idx, "end": tokens[last].idx + len(tokens[last].text)}
+
+
 def finish_counts(found: dict[str, dict[str, Any]], text: str) -> dict[str, dict[str, Any]]:
-    """Turn internal counts into the published ones: add text, resolve "shot"."""
+    """Turn internal counts into the published ones: add text, resolve "shot".
+
+    People shot are injured unless they died: in the sentence, injured = shot - dead;
+    a shot count left over is kept under the internal key ``_shot`` so that the article
+    can settle it against deaths told in other sentences (see ``settle_shot``).
+    """
     out: dict[str, dict[str, Any]] = {}
     for kind, count in found.items():
         if kind == "shot":
@@ -389,6 +668,10 @@ def finish_counts(found: dict[str, dict[str, Any]], text: str) -> dict[str, dict
     if shot is not None and "injured" not in out:
         dead = out.get("dead")
         value = shot["value"]
+        if shot.get("_other"):
+            out["injured"] = {k: v for k, v in shot.items() if k != "_other"}
+            out["injured"]["text"] = text[shot["start"]:shot["end"]]
+            return out
         if dead is not None and value is not None and dead.get("value") is not None:
             if value >= dead["value"] and shot["qualifier"] == "exact":
                 value = value - dead["value"]
@@ -396,8 +679,25 @@ def finish_counts(found: dict[str, dict[str, Any]], text: str) -> dict[str, dict
                     return out
                 out["injured"] = {**shot, "value": value, "min": value, "max": value,
                                   "text": text[shot["start"]:shot["end"]]}
-                return out
             return out
         if dead is None or (shot["start"], shot["end"]) != (dead["start"], dead["end"]):
-            out["injured"] = {**shot, "text": text[shot["start"]:shot["end"]]}
+            out["_shot"] = {**shot, "text": text[shot["start"]:shot["end"]]}
     return out
+
+
+def settle_shot(counts: dict[str, dict[str, Any]], article_dead: int | None) -> None:
+    """Resolve a leftover shot count in place: injured = shot - dead, where dead is the
+    event's own toll or else the article's ("Teen shot" in the headline, "he died" in
+    the body: nobody injured)."""
+    shot = counts.pop("_shot", None)
+    if shot is None or "injured" in counts:
+        return
+    own = counts.get("dead")
+    dead = own.get("value") if own is not None else article_dead
+    value = shot["value"]
+    if dead is None or value is None:
+        counts["injured"] = shot
+        return
+    if value > dead and shot["qualifier"] == "exact":
+        rest = value - dead
+        counts["injured"] = {**shot, "value": rest, "min": rest, "max": rest}

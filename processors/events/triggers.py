@@ -24,11 +24,15 @@ from processors.events.types import (
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
+    from processors.events.docview import DocView
+
 _INCIDENT_SIDE = ("ACCIDENT", "ASSAULT", "PROTEST")
 _COOPERATIVE = frozenset({"AGREE", "CONCEDE", "SUPPORT"})
 # Not accepting, allowing or meeting is a refusal (PLOVER REJECT), whatever the object.
 _ACCEPTING = frozenset({"accept", "allow", "permit", "agree", "approve", "meet", "sign",
                         "consent", "zulass", "zustimm", "erlaub", "akzeptier", "einig"})
+_CONDITION_MARKS = frozenset({"if", "unless", "whether"})
+_READY = frozenset({"willing", "ready", "prepared"})
 _EDGE_COST = {"xcomp": 0.3, "conj": 0.6, "dobj": 0.4, "ccomp": 0.8, "advcl": 1.2,
               "pobj": 0.8, "prep": 0.3, "attr": 0.4, "acomp": 0.3, "dative": 0.5,
               "nsubj": 1.0, "nsubjpass": 1.0, "relcl": 1.6, "acl": 1.2, "appos": 1.5,
@@ -99,7 +103,10 @@ def _distance(tok: Token, pred: Token) -> float:
     return cost if cur.i == pred.i else 4.0 + cost
 
 
-def _en_parsed(sent: Span, sent_index: int) -> list[Hit]:
+def _en_parsed(sent: Span, sent_index: int, candidates: list[int] | None = None,
+               view: DocView | None = None) -> list[Hit]:
+    doc = sent.doc
+    tokens = [doc[i] for i in candidates] if candidates is not None else list(sent)
     root = sent.root
     pred, reported = _descend_reporting(root)
     # Carriers ("try to", "continue to", "be ready to") pass the predicate to their xcomp.
@@ -119,7 +126,7 @@ def _en_parsed(sent: Span, sent_index: int) -> list[Hit]:
         carried.append(pred)
         pred = xcomp
     hits: list[tuple[float, Token, LexEntry]] = []
-    for tok in sent:
+    for tok in tokens:
         entry = _en_sense(tok)
         if entry is None:
             continue
@@ -141,7 +148,13 @@ def _en_parsed(sent: Span, sent_index: int) -> list[Hit]:
               score=max(0.05, min(1.0, 0.55 + 0.45 * score)), sent_index=sent_index,
               casualty=entry.casualty, parsed=True, reported=reported,
               clause=(sent.start, sent.end))
-    _en_modifiers(hit, tok, carried, sent)
+    if view is not None:
+        sent_lowers = view.lowers[sent.start:sent.end]
+        sent_lemmas = view.lemmas[sent.start:sent.end]
+    else:
+        sent_lowers = [t.lower_ for t in sent]
+        sent_lemmas = [_en_lemma(t) for t in sent]
+    _en_modifiers(hit, tok, carried, sent_lowers, sent_lemmas)
     _en_arguments(hit, tok)
     out = [hit]
     out.extend(_side_incidents(hit, [(s, t.i, e, _en_lemma(t)) for s, t, e in hits[1:]],
@@ -158,7 +171,8 @@ def _verb_of(tok: Token) -> Token:
     return cur
 
 
-def _en_modifiers(hit: Hit, tok: Token, carried: list[Token], sent: Span) -> None:
+def _en_modifiers(hit: Hit, tok: Token, carried: list[Token], sent_lowers: list[str],
+                  sent_lemmas: list[str]) -> None:
     verb = _verb_of(tok)
     chain = [tok, verb, *carried]
     children = [c for t in chain for c in t.children]
@@ -166,18 +180,21 @@ def _en_modifiers(hit: Hit, tok: Token, carried: list[Token], sent: Span) -> Non
     if any(c.dep_ == "neg" for c in children) or (tok.pos_ == "NOUN" and any(
             c.lower_ == "no" for c in tok.children)):
         hit.negated = True
-    if lowers & en.FUTURE_MARKERS or any(_en_lemma(t) in en.COMMIT for t in carried) or \
-            any(_en_lemma(c) in ("willing", "ready", "prepared") for c in children):
+    if lowers & en.FUTURE_MARKERS or any(_en_lemma(t) in en.COMMIT for t in carried) or (
+            not _READY.isdisjoint(sent_lemmas)
+            and any(_en_lemma(c) in _READY for c in children)):
         hit.future = True
     if hit.reported and "would" in lowers:
         hit.future = True  # "said it would send": the future of reported speech
     elif lowers & {"could", "might", "may", "would", "should"}:
         hit.hypothetical = True
-    marks = {c.lower_ for t in chain for a in [t, *t.ancestors] for c in a.children
-             if c.dep_ == "mark"}
-    if marks & {"if", "unless", "whether"}:
-        hit.hypothetical = True
-    if "unless" in {t.lower_ for t in sent}:
+    # Only a sentence with one of the words can have it as a clause marker.
+    if not _CONDITION_MARKS.isdisjoint(sent_lowers):
+        marks = {c.lower_ for t in chain for a in [t, *t.ancestors] for c in a.children
+                 if c.dep_ == "mark"}
+        if marks & _CONDITION_MARKS:
+            hit.hypothetical = True
+    if "unless" in sent_lowers:
         hit.future = True
         if hit.type in FUTURE_TO_THREATEN or hit.type in ("SANCTION", "RETREAT"):
             hit.type, hit.mode = "THREATEN", None
@@ -228,7 +245,7 @@ def _en_arguments(hit: Hit, tok: Token) -> None:
             hit.actor_tokens.extend(_span(p) for p in agent.children if p.dep_ == "pobj")
     elif subj is not None:
         hit.actor_tokens.append(_span(subj))
-    for holder in {verb, tok}:
+    for holder in (verb, tok) if verb.i != tok.i else (verb,):  # fixed order: stable ids
         for child in holder.children:
             if child.i == tok.i:
                 continue
@@ -397,7 +414,11 @@ def _in_quote(sent: Span, index: int) -> bool:
     return inside_quotes(sent.text, doc[index].idx - sent.start_char)
 
 
-def sentence_hits(sent: Span, sent_index: int, language: str, parsed: bool) -> list[Hit]:
+def sentence_hits(sent: Span, sent_index: int, language: str, parsed: bool,
+                  candidates: list[int] | None = None,
+                  view: DocView | None = None) -> list[Hit]:
+    """Hits of one sentence. ``candidates``: doc indices of the only tokens that can carry
+    a sense (the caller's cue filter; None: all); ``view``: the doc's token strings."""
     if parsed and language == "en":
-        return _en_parsed(sent, sent_index)
+        return _en_parsed(sent, sent_index, candidates, view)
     return free_hits(sent, sent_index, language if language == "de" else "en")

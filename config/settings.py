@@ -101,6 +101,8 @@ class Settings(BaseSettings):
     tombstones: bool = False  # after a kill's retraction record, a null value for compaction
     embargo_check_s: float = Field(default=1.0, gt=0, le=60)
     lag_check_s: float = Field(default=10.0, gt=0, le=300)  # consumer-lag metric interval
+    # Producer compression of everything the worker writes (cramjam provides lz4/zstd/snappy).
+    compression: Literal["none", "gzip", "lz4", "zstd", "snappy"] = "none"
     # How often a worker checks that the broker still has the history its local state came
     # from (streams/broker_watch.py); when not, the worker exits with code 75 to be restarted.
     broker_watch_s: float = Field(default=2.0, gt=0, le=300)

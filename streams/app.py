@@ -63,6 +63,8 @@ class WirestreamApp:
             web_bind=settings.metrics_host,
             web_host=settings.metrics_host,
             producer_linger_ms=5,
+            producer_compression_type=None if settings.compression == "none"
+            else settings.compression,
             producer_max_request_size=MAX_RECORD_BYTES,
             consumer_max_fetch_size=MAX_RECORD_BYTES,
             key_serializer="raw",

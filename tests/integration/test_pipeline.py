@@ -79,6 +79,8 @@ MALFORMED: list[tuple[str, bytes, str]] = [
 
 def test_formats_and_malformed_input_through_a_real_broker(broker, namespace_env, tmp_path,
                                                            request):
+    # The worker compresses what it writes (lz4): the other integration tests cover "none".
+    namespace_env["WIRESTREAM_COMPRESSION"] = "lz4"
     settings = settings_from(namespace_env, broker.url)
     names = settings.topic_names()
     asyncio.run(ensure_app_topics(settings, broker.url))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import concurrent.futures
 import functools
 import multiprocessing
@@ -20,6 +21,9 @@ from streams import metrics
 from streams.broker import init_pool_child
 from streams.dead_letter import DeadLetters, EnrichmentFailed
 from streams.messages import decode, encode, utc_now
+
+# Batches in the pool at once: two keep every process busy while the stage publishes.
+MAX_IN_FLIGHT = 2
 
 
 class EnrichStage:
@@ -71,16 +75,30 @@ class EnrichStage:
     async def run(self, stream: faust.StreamT) -> None:
         try:
             await self._warm_up()
-            async for events in stream.take_events(self.settings.batch_size,
-                                                   within=self.settings.batch_within_s):
-                await self._batch(events)
+            in_flight: collections.deque[asyncio.Future[None]] = collections.deque()
+            last: asyncio.Future[None] | None = None
+            async for events in stream.noack_take(self.settings.batch_size,
+                                                  within=self.settings.batch_within_s):
+                # Pipelined: batch N+1 goes to the pool while N is still in it, so no
+                # process waits for the stage to publish and take. Records are still
+                # published in consumed order, and offsets acked only after publishing.
+                computed = asyncio.ensure_future(self._compute(events))
+                last = asyncio.ensure_future(self._publish_in_order(last, events, computed,
+                                                                    stream))
+                in_flight.append(last)
+                while in_flight and (in_flight[0].done() or len(in_flight) > MAX_IN_FLIGHT):
+                    await in_flight.popleft()
+            for task in in_flight:
+                await task
         finally:
             self.ready = False
             if self._pool is not None:
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None
 
-    async def _batch(self, events: list[faust.EventT]) -> None:
+    async def _compute(self, events: list[faust.EventT]
+                       ) -> tuple[list[tuple[Any, dict[str, Any]]], list[dict[str, Any]]]:
+        """Decode the batch (dead-lettering what is not ours) and enrich it in the pool."""
         metrics.STAGE_ITEMS_IN.labels("enrich").inc(len(events))
         envelopes: list[tuple[Any, dict[str, Any]]] = []
         for event in events:
@@ -90,8 +108,6 @@ class EnrichStage:
                 envelopes.append((event.message, envelope))
             except Exception as exc:
                 await self.dead.send(event.message, exc, stage="enrich")
-        if not envelopes:
-            return
         started = time.perf_counter()
         articles = [envelope["article"] for _, envelope in envelopes
                     if not envelope.get("retract")]
@@ -99,13 +115,24 @@ class EnrichStage:
             results = await self._enrich_in_parallel(articles) if articles else []
         except concurrent.futures.process.BrokenProcessPool:
             results = await self._one_by_one(articles)
-        metrics.PROCESSING_SECONDS.labels("enrich").observe(time.perf_counter() - started)
+        if articles:
+            metrics.PROCESSING_SECONDS.labels("enrich").observe(time.perf_counter() - started)
+        return envelopes, results
+
+    async def _publish_in_order(self, previous: asyncio.Future[None] | None,
+                                events: list[faust.EventT], computed: asyncio.Future[Any],
+                                stream: faust.StreamT) -> None:
+        envelopes, results = await computed
+        if previous is not None:
+            await previous  # the batch before this one is out first
         pending = iter(results)
         for message, envelope in envelopes:  # in consumed order, retractions included
             if envelope.get("retract"):
                 await self._retract(message, envelope)
             else:
                 await self._publish(message, envelope, next(pending))
+        for event in events:
+            await stream.ack(event)
 
     async def _enrich_in_parallel(self, articles: list[dict[str, Any]]
                                   ) -> list[dict[str, Any]]:

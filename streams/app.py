@@ -125,6 +125,7 @@ class WirestreamApp:
         async def _assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
             # Also for an empty assignment: a member with no partitions has joined.
             self.joined = True
+            metrics.PARTITION_ASSIGNMENTS.inc()
             self.versions.partitions_changed()
             self.near_duplicates.partitions_changed()
 

@@ -136,6 +136,10 @@ BROKER_UP = Gauge(
     "wirestream_broker_up",
     "1 when the worker's last round trip to the broker (the lag check) succeeded, else 0.",
 )
+PARTITION_ASSIGNMENTS = Counter(
+    "wirestream_partition_assignments_total",
+    "Partition assignments this worker received: 1 after joining, +1 per rebalance.",
+)
 READY = Gauge(
     "wirestream_ready",
     "1 when the worker has joined its consumer group and loaded its pipelines (as /ready).",

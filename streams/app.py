@@ -18,6 +18,7 @@ from streams import metrics
 from streams.consumer_lag import ConsumerLagMonitor
 from streams.dead_letter import DeadLetters
 from streams.enrich_stage import EnrichStage
+from streams.faust_transport import faust_broker_url, set_fetch_wait
 from streams.ingest_stage import IngestStage
 from streams.near_duplicate_stage import NearDuplicateStage
 from streams.publish_sensor import PublishSensor
@@ -53,7 +54,7 @@ class WirestreamApp:
             options["producer_max_batch_size"] = 1
         self.app = faust.App(
             settings.group_id,
-            broker=broker_url,
+            broker=faust_broker_url(broker_url),
             store="rocksdb://",
             datadir=settings.data_dir,
             topic_partitions=settings.topics.partitions,
@@ -71,6 +72,7 @@ class WirestreamApp:
             value_serializer="raw",
             **options,
         )
+        set_fetch_wait(self.app, settings.fetch_max_wait_ms)
         topics = {key: self.app.topic(name, key_type=bytes, value_type=bytes,
                                       key_serializer="raw", value_serializer="raw",
                                       partitions=settings.topic_partitions()[name])

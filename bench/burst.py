@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.corpora import mixed_articles, require_shared
-from bench.throughput import process_tree, status_kb, wait_for_keys
+from bench.throughput import process_tree, status_kb, wait_for_keys, warm_up
 from config.settings import Settings
 from streams.admin import ensure_app_topics
 from streams.broker import EmbeddedBroker, free_port
@@ -70,11 +70,7 @@ def main() -> None:
         asyncio.run(ensure_app_topics(settings, broker.url))
         worker = WorkerProcess(broker.url, workdir / "worker.log", env)
         try:
-            warm = {"id": "burst:warmup", "headline": "Warm-up", "body": "Warm-up article."}
-            asyncio.run(produce(broker.url, topics["raw"],
-                                [OutMessage(b"burst:warmup", json.dumps(warm).encode())]))
-            asyncio.run(wait_for_keys(broker.url, topics["enriched"], {b"burst:warmup"},
-                                      worker, 600))
+            warm_up(broker.url, topics, worker, b"burst:warmup")
             done = threading.Event()
             started = time.monotonic()
 

@@ -114,6 +114,14 @@ async def wait_for_keys(url: str, topic: str, keys: set[bytes], worker: WorkerPr
     raise SystemExit(f"only {len(seen)} of {len(keys)} records within {deadline_s}s")
 
 
+def warm_up(broker_url: str, topics: dict[str, str], worker: WorkerProcess,
+            key: bytes = b"bench:warmup") -> None:
+    """One tiny article through the whole pipeline: pipelines loaded, group joined."""
+    warm = {"id": key.decode(), "headline": "Warm-up", "body": "Warm-up article."}
+    asyncio.run(produce(broker_url, topics["raw"], [OutMessage(key, json.dumps(warm).encode())]))
+    asyncio.run(wait_for_keys(broker_url, topics["enriched"], {key}, worker, 600))
+
+
 async def paced(url: str, topics: dict[str, str], articles: list[dict[str, Any]],
                 rate: float, worker: WorkerProcess, rss: list[tuple[float, int]]
                 ) -> list[float]:
@@ -180,11 +188,7 @@ def main() -> None:
         asyncio.run(ensure_app_topics(settings, broker.url))
         worker = WorkerProcess(broker.url, workdir / "worker.log", env)
         try:
-            warm = {"id": "bench:warmup", "headline": "Warm-up", "body": "Warm-up article."}
-            asyncio.run(produce(broker.url, topics["raw"],
-                                [OutMessage(b"bench:warmup", json.dumps(warm).encode())]))
-            asyncio.run(wait_for_keys(broker.url, topics["enriched"], {b"bench:warmup"},
-                                      worker, 600))
+            warm_up(broker.url, topics, worker)
             print(f"(b) system: {args.n} articles through the worker on the embedded broker")
             messages = [OutMessage(str(a["id"]).encode(), json.dumps(a).encode())
                         for a in articles]

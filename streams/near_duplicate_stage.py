@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import faust
-from prometheus_client import Gauge
 
 from config.settings import Settings
 from processors.article import Article
@@ -30,12 +29,6 @@ from streams.index_changelog import ChangelogStore, catch_up
 from streams.messages import decode, encode, iso_to_seconds, utc_now
 
 log = logging.getLogger(__name__)
-
-INDEX_ARTICLES = Gauge(
-    "wirestream_near_duplicate_index_articles",
-    "Articles in this worker's near-duplicate index as of its last batch (0 on a worker "
-    "that has not run the stage; aggregate with max, one worker runs it at a time).")
-
 
 def _text(article: dict[str, Any]) -> str:
     return f"{article.get('headline') or ''}\n{article.get('body') or ''}"
@@ -78,7 +71,7 @@ class NearDuplicateStage:
             await self._flush_changelog()  # a store from before the changelog: publish it
         count = await asyncio.get_running_loop().run_in_executor(
             None, self.matcher.index.rebuild)
-        INDEX_ARTICLES.set(count)
+        metrics.INDEX_ARTICLES.set(count)
         log.info("near-duplicate index: %d article(s) after replaying %d changelog record(s)",
                  count, replayed)
         self._restore_needed = False
@@ -114,7 +107,7 @@ class NearDuplicateStage:
             for (message, envelope), fp in zip(batch, prints, strict=True):
                 await self._one(message, envelope, fp)
             await self._flush_changelog()
-            INDEX_ARTICLES.set(len(self.matcher.index))
+            metrics.INDEX_ARTICLES.set(len(self.matcher.index))
             metrics.PROCESSING_SECONDS.labels("near_duplicates").observe(
                 time.perf_counter() - started)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import collections
 import concurrent.futures
-import functools
 import multiprocessing
+import os
+import queue
 import time
 from datetime import datetime
 from typing import Any
@@ -24,6 +25,14 @@ from streams.messages import decode, encode, utc_now
 
 # Batches in the pool at once: two keep every process busy while the stage publishes.
 MAX_IN_FLIGHT = 2
+# How long the worker waits for a spaCy process to load its pipelines at start.
+LOAD_TIMEOUT_S = 600.0
+
+
+def init_nlp_process(loaded: Any, config: EnrichConfig) -> None:
+    """Pool initializer: die with the worker, load every pipeline, then say so."""
+    init_pool_child(configure, config)
+    loaded.put(os.getpid())
 
 
 class EnrichStage:
@@ -36,6 +45,7 @@ class EnrichStage:
         self.worker_name = worker_name
         self.ready = False
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._loaded: Any = None  # pids of pool processes whose pipelines are loaded
 
     def _config(self) -> EnrichConfig:
         return EnrichConfig(models=self.settings.models,
@@ -46,13 +56,15 @@ class EnrichStage:
     def _start_pool(self) -> concurrent.futures.ProcessPoolExecutor:
         # spawn, not fork: forking a process that runs an event loop and threads
         # copies their locks mid-use.
+        context = multiprocessing.get_context("spawn")
+        self._loaded = context.Queue()
         return concurrent.futures.ProcessPoolExecutor(
             max_workers=self.settings.effective_nlp_processes,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=context,
             # Each child asks the kernel to end it when the worker dies (even on kill -9):
             # spawn children would otherwise wait on their task queue forever.
-            initializer=functools.partial(init_pool_child, configure),
-            initargs=(self._config(),),
+            initializer=init_nlp_process,
+            initargs=(self._loaded, self._config()),
         )
 
     async def _in_pool(self, fn: Any, *args: Any) -> Any:
@@ -67,10 +79,27 @@ class EnrichStage:
             raise
 
     async def _warm_up(self) -> None:
-        for info in await self._in_pool(installed_pipelines):
+        # The pool spawns a process per task that finds none idle, so one task per
+        # process starts them all; ready waits until each has loaded its pipelines
+        # (otherwise the second process would load them under the first real load).
+        processes = self.settings.effective_nlp_processes
+        answers = await asyncio.gather(*(self._in_pool(installed_pipelines)
+                                         for _ in range(processes)))
+        await asyncio.to_thread(self._wait_loaded, processes)
+        for info in answers[0]:
             metrics.MODEL_INFO.labels(info["language"], info["name"] or "none",
                                       info["version"] or "none").set(1 if info["name"] else 0)
         self.ready = True
+
+    def _wait_loaded(self, processes: int) -> None:
+        pids: set[int] = set()
+        try:
+            while len(pids) < processes:
+                pids.add(self._loaded.get(timeout=LOAD_TIMEOUT_S))
+        except queue.Empty:
+            # A pool that never starts a process fails the start instead of hanging it.
+            raise TimeoutError(f"{len(pids)} of {processes} spaCy processes loaded within "
+                               f"{LOAD_TIMEOUT_S:.0f} s") from None
 
     async def run(self, stream: faust.StreamT) -> None:
         try:

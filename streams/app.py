@@ -18,7 +18,11 @@ from streams import metrics
 from streams.consumer_lag import ConsumerLagMonitor
 from streams.dead_letter import DeadLetters
 from streams.enrich_stage import EnrichStage
-from streams.faust_transport import faust_broker_url, set_fetch_wait
+from streams.faust_transport import (
+    faust_broker_url,
+    set_exact_changelog_ends,
+    set_fetch_wait,
+)
 from streams.ingest_stage import IngestStage
 from streams.near_duplicate_stage import NearDuplicateStage
 from streams.publish_sensor import PublishSensor
@@ -47,11 +51,6 @@ class WirestreamApp:
         self.names = settings.topic_names()
         self.worker_name = f"{socket.gethostname()}:{settings.app_id}"
         options: dict[str, Any] = dict(FAST_JOIN) if settings.effective_fast_join else {}
-        if settings.tansu:
-            # Tansu answers ListOffsets(latest) with the last batch's base offset + 1,
-            # so Faust's table recovery would stop short of the end of a changelog
-            # written in multi-record batches. One record per batch keeps it exact.
-            options["producer_max_batch_size"] = 1
         self.app = faust.App(
             settings.group_id,
             broker=faust_broker_url(broker_url),
@@ -73,6 +72,9 @@ class WirestreamApp:
             **options,
         )
         set_fetch_wait(self.app, settings.fetch_max_wait_ms)
+        # Tansu answers ListOffsets(latest) with the last batch's base offset + 1, so
+        # Faust's table recovery would stop short of a changelog written in batches.
+        set_exact_changelog_ends(self.app, settings.tansu)
         topics = {key: self.app.topic(name, key_type=bytes, value_type=bytes,
                                       key_serializer="raw", value_serializer="raw",
                                       partitions=settings.topic_partitions()[name])

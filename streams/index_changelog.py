@@ -21,6 +21,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from streams.admin import bootstrap_servers
+from streams.log_end import exact_end_offsets
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,9 @@ async def catch_up(store: ChangelogStore, broker_url: str, topic: str,
     await consumer.start()
     try:
         consumer.assign([tp])
-        end = (await consumer.end_offsets([tp]))[tp]
+        # ListOffsets may fall short on the embedded broker: corrected by a fetch.
+        end = (await exact_end_offsets(bootstrap_servers(broker_url),
+                                       await consumer.end_offsets([tp])))[tp]
         begin = (await consumer.beginning_offsets([tp]))[tp]
         start = store.applied_offset + 1
         if start == 0 and end == begin:

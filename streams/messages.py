@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 
 def utc_now() -> str:
@@ -37,11 +38,12 @@ def header(headers: Any, name: str) -> str | None:
 
 
 def encode(value: dict[str, Any]) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """Compact UTF-8 JSON (the worker encodes every record once per hop)."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
 
 
 def decode(value: bytes) -> dict[str, Any]:
-    data = json.loads(value)
+    data = orjson.loads(value)
     if not isinstance(data, dict):
         raise ValueError("expected a JSON object")
     return data

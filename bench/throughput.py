@@ -1,9 +1,14 @@
 """Whole-system throughput against the machine's limit: bare NLP vs the stream on a broker.
 
-    python bench/throughput.py [--n 1000] [--processes 0] [--paced-seconds 60]
+    python bench/throughput.py [--n 1000] [--repeat 3] [--processes 0] [--paced-seconds 60]
 
 One run, same articles (Reuters English and 10kGNAD German, mixed 3:1), same pipelines,
-same batch size and the same number of processes:
+same batch size and the same number of processes. (a) and (b) alternate ``--repeat``
+times, each round on fresh articles (a replay of the same ones would be redeliveries).
+Each round's ratio compares the same articles and the median round is reported: on a
+shared machine a slow spell then hits both sides of a round rather than one. The idle
+worker's CPU during (a) is reported, and where the CPU goes during (b) (worker, each
+spaCy process, broker, this script).
 
 (a) bare: ``processors.enrich.enrich_batch`` (language id, spaCy, entity linking and
     everything else the worker does per article) in a spawn process pool, as fast as it
@@ -28,6 +33,7 @@ import json
 import multiprocessing
 import os
 import platform
+import statistics
 import sys
 import tempfile
 import time
@@ -40,9 +46,10 @@ from aiokafka import AIOKafkaProducer
 
 from bench.corpora import gnad_articles, mixed_articles, require_shared
 from config.settings import Settings
-from processors.enrich import EnrichConfig, configure, enrich_batch
+from processors.enrich import EnrichConfig, enrich_batch
 from streams.admin import bootstrap_servers, ensure_app_topics
 from streams.broker import EmbeddedBroker, free_port
+from streams.enrich_stage import init_nlp_process
 from streams.kafka_io import OutMessage, consume_with_ticks, produce
 from streams.worker_process import WorkerProcess
 
@@ -62,12 +69,17 @@ def bare_rate(settings: Settings, articles: list[dict[str, Any]], processes: int
               batch_size: int) -> float:
     config = EnrichConfig(models=settings.models, languages=tuple(settings.languages),
                           news_names=settings.news_names)
+    context = multiprocessing.get_context("spawn")
+    loaded = context.Queue()
     with concurrent.futures.ProcessPoolExecutor(
-            max_workers=processes, mp_context=multiprocessing.get_context("spawn"),
-            initializer=configure, initargs=(config,)) as pool:
-        # Warm-up: every process loads its pipelines before the clock starts.
+            max_workers=processes, mp_context=context,
+            initializer=init_nlp_process, initargs=(loaded, config)) as pool:
+        # Warm-up: every process is started and has loaded its pipelines (the worker's
+        # own start-up rule) and has run a German and an English article before the clock.
         warm = list(gnad_articles(1)) + articles[:1]
         list(pool.map(enrich_batch, [warm] * (processes * 2)))
+        for _ in range(processes):
+            loaded.get(timeout=600)
         batches = [articles[i:i + batch_size] for i in range(0, len(articles), batch_size)]
         started = time.perf_counter()
         for result in pool.map(enrich_batch, batches):
@@ -87,6 +99,20 @@ def process_tree(pid: int) -> list[int]:
     except OSError:
         pass
     return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_snapshot(named: dict[str, int]) -> dict[str, float]:
+    return {name: cpu_seconds(pid) for name, pid in named.items()}
 
 
 def status_kb(pid: int, field: str) -> int:
@@ -159,6 +185,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000, help="articles for (a) and (b)")
     parser.add_argument("--processes", type=int, default=0, help="spaCy processes (0 = CPUs)")
     parser.add_argument("--batch-size", type=int, default=0, help="0 = the setting")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="rounds of (a) then (b), each on fresh articles; best of each")
     parser.add_argument("--rate-fraction", type=float, default=0.5)
     parser.add_argument("--paced-seconds", type=float, default=60.0)
     args = parser.parse_args()
@@ -174,13 +202,17 @@ def main() -> None:
     settings = Settings()
     processes = settings.effective_nlp_processes
     batch_size = settings.batch_size
-    total = args.n + int(args.paced_seconds * 60) + 1  # enough distinct articles for (c)
+    total = args.n * args.repeat + int(args.paced_seconds * 60) + 1  # distinct articles
     pool = mixed_articles(total)
-    articles, spare = pool[:args.n], pool[args.n:]
-    n_words = words(articles)
+    rounds = [pool[r * args.n:(r + 1) * args.n] for r in range(args.repeat)]
+    spare = pool[args.n * args.repeat:]
+    round_words = [words(articles) for articles in rounds]
 
-    print(f"(a) bare enrich_batch: {args.n} articles, {processes} processes, batch {batch_size}")
-    bare = bare_rate(settings, articles, processes, batch_size)
+    bare_runs: list[float] = []
+    system_runs: list[float] = []
+    idle_worker_cpu: list[float] = []
+    cpu_runs: list[dict[str, float]] = []
+    wall_runs: list[float] = []
     with EmbeddedBroker(log_path=workdir / "tansu.log") as broker:
         os.environ["WIRESTREAM_BROKER_URL"] = broker.bootstrap
         settings = Settings()
@@ -189,38 +221,70 @@ def main() -> None:
         worker = WorkerProcess(broker.url, workdir / "worker.log", env)
         try:
             warm_up(broker.url, topics, worker)
-            print(f"(b) system: {args.n} articles through the worker on the embedded broker")
-            messages = [OutMessage(str(a["id"]).encode(), json.dumps(a).encode())
-                        for a in articles]
-            started_ms = time.time() * 1000
-            asyncio.run(produce(broker.url, topics["raw"], messages))
-            seen = asyncio.run(wait_for_keys(broker.url, topics["enriched"],
-                                             {m.key for m in messages if m.key}, worker, 3600))
-            system = len(seen) / ((max(seen.values()) - started_ms) / 1000)
+            tree = {("worker" if pid == worker.pid else f"nlp-{pid}"): pid
+                    for pid in process_tree(worker.pid)}
+            named = {**tree, "broker": broker.pid or 0, "bench client": os.getpid()}
+            for r, articles in enumerate(rounds, 1):
+                # (a) and (b) alternate on the same articles, so a slow spell of a shared
+                # machine hits both; the best of each is reported.
+                print(f"round {r}/{args.repeat}: (a) bare enrich_batch, {args.n} articles, "
+                      f"{processes} processes, batch {batch_size}")
+                idle_before = cpu_snapshot(tree)
+                bare_runs.append(bare_rate(settings, articles, processes, batch_size))
+                # The idle worker still polls the broker during (a): its share is reported.
+                idle_worker_cpu.append(sum(cpu_snapshot(tree).values())
+                                       - sum(idle_before.values()))
+                print(f"round {r}/{args.repeat}: (b) system, {args.n} articles through the "
+                      "worker on the embedded broker")
+                messages = [OutMessage(str(a["id"]).encode(), json.dumps(a).encode())
+                            for a in articles]
+                # Where the CPU goes during (b): every process of the worker tree, the
+                # broker and this script (producer + consumer).
+                cpu_before, wall_before = cpu_snapshot(named), time.perf_counter()
+                started_ms = time.time() * 1000
+                asyncio.run(produce(broker.url, topics["raw"], messages))
+                seen = asyncio.run(wait_for_keys(broker.url, topics["enriched"],
+                                                 {m.key for m in messages if m.key}, worker,
+                                                 3600))
+                system_runs.append(len(seen) / ((max(seen.values()) - started_ms) / 1000))
+                wall = time.perf_counter() - wall_before
+                used = {name: round(after - cpu_before[name], 1)
+                        for name, after in cpu_snapshot(named).items()}
+                cpu_runs.append(used)
+                wall_runs.append(wall)
+                print(f"  bare {bare_runs[-1]:.1f}/s, system {system_runs[-1]:.1f}/s")
+            ratios = [b_ / a_ for a_, b_ in zip(bare_runs, system_runs, strict=True)]
+            bare, system = statistics.median(bare_runs), statistics.median(system_runs)
             rate = system * args.rate_fraction
             count = max(10, int(rate * args.paced_seconds))
             print(f"(c) paced: {count} articles at {rate:.1f}/s")
             rss: list[tuple[float, int]] = []
             latencies = asyncio.run(paced(broker.url, topics, spare[:count], rate, worker,
                                           rss))
-            tree = process_tree(worker.pid)
             peak = {("worker" if pid == worker.pid else f"child-{pid}"):
-                    round(status_kb(pid, "VmHWM") / 1024) for pid in tree}
+                    round(status_kb(pid, "VmHWM") / 1024) for pid in process_tree(worker.pid)}
         finally:
             worker.stop()
     result = {
-        "articles": args.n, "words": n_words, "cpus": os.cpu_count(),
+        "articles": args.n, "words": round_words, "cpus": os.cpu_count(), "repeat": args.repeat,
         "nlp_processes": processes, "batch_size": batch_size,
         "bare_articles_per_s": round(bare, 1),
-        "bare_words_per_s": round(bare * n_words / args.n),
+        "bare_words_per_s": round(statistics.median(
+            rate * w / args.n for rate, w in zip(bare_runs, round_words, strict=True))),
         "system_articles_per_s": round(system, 1),
-        "system_words_per_s": round(system * n_words / args.n),
-        "ratio": round(system / bare, 3),
+        "system_words_per_s": round(statistics.median(
+            rate * w / args.n for rate, w in zip(system_runs, round_words, strict=True))),
+        "ratio": round(statistics.median(ratios), 3),
+        "round_ratios": [round(x, 3) for x in ratios],
+        "bare_runs": [round(x, 1) for x in bare_runs],
+        "system_runs": [round(x, 1) for x in system_runs],
+        "idle_worker_cpu_s_during_bare": [round(x, 1) for x in idle_worker_cpu],
         "paced_rate_per_s": round(rate, 1), "paced_articles": len(latencies),
         "p50_s": round(percentile(latencies, 0.5), 3),
         "p95_s": round(percentile(latencies, 0.95), 3),
         "p99_s": round(percentile(latencies, 0.99), 3),
         "peak_rss_mb": peak,
+        "cpu_s_during_system": cpu_runs, "system_wall_s": [round(w, 1) for w in wall_runs],
         "rss_mb_during_paced": [[round(t), round(kb / 1024)] for t, kb in rss],
         "machine": platform.machine(),
     }
@@ -233,6 +297,14 @@ def main() -> None:
     print(f"latency at {rate:.1f}/s ({args.rate_fraction:.0%} of max): p50 {result['p50_s']} s, "
           f"p95 {result['p95_s']} s, p99 {result['p99_s']} s over {len(latencies)} articles")
     print(f"peak RSS MB: {peak}")
+    print(f"{'round':>6}{'bare/s':>10}{'system/s':>10}{'ratio':>8}  CPU s during (b)")
+    for r, (a_, b_, used, wall) in enumerate(zip(bare_runs, system_runs, cpu_runs, wall_runs,
+                                                 strict=True), 1):
+        print(f"{r:>6}{a_:>10.1f}{b_:>10.1f}{b_ / a_:>8.3f}  {wall:.1f} s wall x "
+              f"{os.cpu_count()} CPUs: " + ", ".join(f"{k} {v}" for k, v in used.items())
+              + f" (total {sum(used.values()):.1f})")
+    print(f"ratio = median of the rounds; articles/s = medians; idle worker CPU s during "
+          f"(a): {result['idle_worker_cpu_s_during_bare']}")
     print(f"worker tree RSS MB during (c): {result['rss_mb_during_paced']}")
     print(f"cpus: {result['cpus']}, nlp processes: {processes}, batch size: {batch_size}")
     print(json.dumps(result))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from processors.entities import entities_from_doc, nlp_text
 from processors.entity_linking import link_entities, warm_up_linker
-from processors.events import code_events
+from processors.events import EVENT_LANGUAGES, code_events
 from processors.language import identify
 from processors.news_names import PIPE_NAME as NEWS_NAMES_PIPE
 from processors.news_names import add_news_names
@@ -71,7 +71,9 @@ def _pipeline_for(language: str) -> tuple[Language | None, PipelineInfo]:
     version: str | None = None
     layers: tuple[str, ...] = ()
     if name is not None:
-        nlp = load_pipeline(name, EVENT_COMPONENTS if _STATE.config.events else NER_COMPONENTS)
+        # The parser and lemmas only for languages the event coder reads.
+        wants_events = _STATE.config.events and language in EVENT_LANGUAGES
+        nlp = load_pipeline(name, EVENT_COMPONENTS if wants_events else NER_COMPONENTS)
         version = pipeline_version(nlp)
         if _STATE.config.news_names and add_news_names(nlp):
             layers = (NEWS_NAMES_PIPE,)

@@ -6,6 +6,7 @@ import importlib.util
 import logging
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -52,16 +53,36 @@ def choose_pipeline(language: str, preferences: dict[str, list[str]]) -> str | N
 
 
 def load_pipeline(name: str, components: frozenset[str] = NER_COMPONENTS) -> Language:
+    """Load ``name`` with only ``components``: the others are not loaded at all (a
+    disabled component still holds its weights and tables: the French lemmatizer alone is
+    over 100 MB per process), and a ``tok2vec`` that no kept component listens to (the
+    small official NER models embed on their own) is dropped rather than run for nothing.
+    """
     import spacy
 
+    exclude = [pipe for pipe in _component_names(name) if pipe not in components]
     with warnings.catch_warnings():
         # Older packaged pipelines (es 3.1) warn about the spaCy version; they still work.
         warnings.simplefilter("ignore", UserWarning)
-        nlp = spacy.load(name)
+        nlp = spacy.load(name, exclude=exclude)
+    if "tok2vec" in nlp.pipe_names and not nlp.get_pipe("tok2vec").listening_components:
+        nlp.remove_pipe("tok2vec")
     disabled = [pipe for pipe in nlp.pipe_names if pipe not in components]
     if disabled:
         nlp.select_pipes(disable=disabled)
     return nlp
+
+
+def _component_names(name: str) -> list[str]:
+    """Every component a pipeline package or directory declares (none if unreadable)."""
+    import spacy.util
+
+    try:
+        path = spacy.util.get_package_path(name) if spacy.util.is_package(name) else Path(name)
+        meta = spacy.util.get_model_meta(path)
+    except Exception:  # an unusual layout: fall back to disabling after a full load
+        return []
+    return list(meta.get("components") or meta.get("pipeline") or [])
 
 
 def pipeline_version(nlp: Language) -> str:

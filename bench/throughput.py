@@ -46,7 +46,7 @@ from aiokafka import AIOKafkaProducer
 
 from bench.corpora import gnad_articles, mixed_articles, require_shared
 from config.settings import Settings
-from processors.enrich import EnrichConfig, enrich_batch
+from processors.enrich import EnrichConfig, configure, enrich_batch
 from streams.admin import bootstrap_servers, ensure_app_topics
 from streams.broker import EmbeddedBroker, free_port
 from streams.enrich_stage import init_nlp_process
@@ -73,7 +73,7 @@ def bare_rate(settings: Settings, articles: list[dict[str, Any]], processes: int
     loaded = context.Queue()
     with concurrent.futures.ProcessPoolExecutor(
             max_workers=processes, mp_context=context,
-            initializer=init_nlp_process, initargs=(loaded, config)) as pool:
+            initializer=init_nlp_process, initargs=(configure, loaded, config)) as pool:
         # Warm-up: every process is started and has loaded its pipelines (the worker's
         # own start-up rule) and has run a German and an English article before the clock.
         warm = list(gnad_articles(1)) + articles[:1]

@@ -9,6 +9,7 @@ import multiprocessing
 import os
 import queue
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -29,9 +30,13 @@ MAX_IN_FLIGHT = 2
 LOAD_TIMEOUT_S = 600.0
 
 
-def init_nlp_process(loaded: Any, config: EnrichConfig) -> None:
-    """Pool initializer: die with the worker, load every pipeline, then say so."""
-    init_pool_child(configure, config)
+def init_nlp_process(setup: Callable[[EnrichConfig], None], loaded: Any,
+                     config: EnrichConfig) -> None:
+    """Pool initializer: die with the worker, ``setup`` (load every pipeline), say so.
+
+    ``setup`` is passed in (pickled by reference) rather than looked up here, so a test
+    entry point that replaces ``configure`` in the worker reaches the pool processes."""
+    init_pool_child(setup, config)
     loaded.put(os.getpid())
 
 
@@ -64,7 +69,7 @@ class EnrichStage:
             # Each child asks the kernel to end it when the worker dies (even on kill -9):
             # spawn children would otherwise wait on their task queue forever.
             initializer=init_nlp_process,
-            initargs=(self._loaded, self._config()),
+            initargs=(configure, self._loaded, self._config()),
         )
 
     async def _in_pool(self, fn: Any, *args: Any) -> Any:

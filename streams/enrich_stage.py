@@ -90,13 +90,13 @@ class EnrichStage:
         processes = self.settings.effective_nlp_processes
         answers = await asyncio.gather(*(self._in_pool(installed_pipelines)
                                          for _ in range(processes)))
-        await asyncio.to_thread(self._wait_loaded, processes)
+        metrics.NLP_PROCESSES.set(await asyncio.to_thread(self._wait_loaded, processes))
         for info in answers[0]:
             metrics.MODEL_INFO.labels(info["language"], info["name"] or "none",
                                       info["version"] or "none").set(1 if info["name"] else 0)
         self.ready = True
 
-    def _wait_loaded(self, processes: int) -> None:
+    def _wait_loaded(self, processes: int) -> int:
         pids: set[int] = set()
         try:
             while len(pids) < processes:
@@ -105,6 +105,7 @@ class EnrichStage:
             # A pool that never starts a process fails the start instead of hanging it.
             raise TimeoutError(f"{len(pids)} of {processes} spaCy processes loaded within "
                                f"{LOAD_TIMEOUT_S:.0f} s") from None
+        return len(pids)
 
     async def run(self, stream: faust.StreamT) -> None:
         try:

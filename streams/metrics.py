@@ -108,6 +108,10 @@ MODEL_INFO = Gauge(
     "The spaCy pipeline chosen per language (1 = in use, value 0 = none installed).",
     ["language", "name", "version"],
 )
+NLP_PROCESSES = Gauge(
+    "wirestream_nlp_processes_loaded",
+    "spaCy processes that had loaded every pipeline when the worker became ready.",
+)
 # Incremented by the enrichment stage: entity labels (PER, ORG, LOC, MISC) and whether
 # the entity was linked to a knowledge-base id ("true"/"false"); PLOVER event types.
 ENTITIES = Counter(

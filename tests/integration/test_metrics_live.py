@@ -21,7 +21,13 @@ from streams.admin import bootstrap_servers, ensure_app_topics, ensure_topics
 from streams.broker import free_port
 from streams.consumer_lag import ConsumerLagMonitor
 from streams.kafka_io import OutMessage, produce
-from tests.integration.helpers import running_worker, settings_from, wait_for_metric, wait_ready
+from tests.integration.helpers import (
+    running_worker,
+    scrape,
+    settings_from,
+    wait_for_metric,
+    wait_ready,
+)
 from tests.unit.test_dashboard import TARGET_LABELS, dashboard, declared, label_problems, queries
 
 pytestmark = pytest.mark.integration
@@ -142,6 +148,9 @@ def _get_json(url: str) -> tuple[int, dict]:
 
 
 def test_dashboard_and_rules_query_what_a_live_worker_exports(broker, namespace_env, tmp_path):
+    # Two spaCy processes: ready must wait until both have loaded (the pool starts them
+    # on demand, so a careless start would report ready with one).
+    namespace_env = {**namespace_env, "WIRESTREAM_NLP_PROCESSES": "2"}
     settings = settings_from(namespace_env, broker.url)
     names = settings.topic_names()
     asyncio.run(ensure_app_topics(settings, broker.url))
@@ -156,6 +165,7 @@ def test_dashboard_and_rules_query_what_a_live_worker_exports(broker, namespace_
         status, ready = _get_json(f"http://127.0.0.1:{port}/ready")
         assert status == 200
         assert ready == {"ready": True, "joined_group": True, "models_loaded": True}
+        assert scrape(port)["wirestream_nlp_processes_loaded"] == 2
         status, health = _get_json(f"http://127.0.0.1:{port}/health")
         assert (status, health) == (200, {"status": "ok"})
         asyncio.run(produce(broker.url, names["raw"], [

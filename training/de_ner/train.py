@@ -158,6 +158,20 @@ def package(model_dir: Path, vectors_dir: Path | None) -> Path:
     return dest
 
 
+def sourced_config(init_from: Path, model_dir: Path) -> Path:
+    """config.cfg with tok2vec and ner taken from ``init_from`` (spaCy resumes training
+    sourced components rather than initialising them again)."""
+    from spacy.util import load_config
+
+    config = load_config(HERE / "config.cfg")
+    for component in ("tok2vec", "ner"):
+        config["components"][component] = {"source": str(init_from)}
+    model_dir.mkdir(parents=True, exist_ok=True)
+    path = model_dir / "config.sourced.cfg"
+    config.to_disk(path)
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="convert -> train -> package de_wirestream_ner")
     parser.add_argument("--name", default="final", help="run name (build/model/NAME)")
@@ -174,6 +188,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="reuse build/vectors/NAME if it exists")
     parser.add_argument("--no-package", action="store_true", help="train only")
     parser.add_argument("--max-steps", type=int, default=None, help="override training.max_steps")
+    parser.add_argument("--init-from", type=Path, default=None,
+                        help="a trained pipeline (e.g. build/model/RUN/model-best) whose tok2vec "
+                             "and ner are trained further instead of starting from scratch: "
+                             "the second stage of a broad-then-news recipe")
     parser.add_argument("overrides", nargs="*", help="extra spaCy overrides, e.g. "
                         "--training.dropout=0.3 (put them after --)")
     args = parser.parse_args(argv)
@@ -204,7 +222,10 @@ def main(argv: list[str] | None = None) -> int:
 
     train_dir = assemble_train(args.name, [s.strip() for s in args.sources.split(",") if s])
     model_dir = BUILD / "model" / args.name
-    cmd = [sys.executable, "-m", "spacy", "train", str(HERE / "config.cfg"),
+    config_path = HERE / "config.cfg"
+    if args.init_from is not None:
+        config_path = sourced_config(args.init_from.resolve(), model_dir)
+    cmd = [sys.executable, "-m", "spacy", "train", str(config_path),
            "--output", str(model_dir), "--gpu-id", "-1",
            "--paths.train", str(train_dir), "--paths.dev", str(CORPUS / "germeval.dev.spacy"),
            "--system.seed", str(SEED), *vector_args]
@@ -229,7 +250,8 @@ def main(argv: list[str] | None = None) -> int:
         t3 = time.perf_counter()
         package(model_dir / "model-best", vectors_dir)
         timings["package_s"] = time.perf_counter() - t3
-    summary = {"name": args.name, "sources": args.sources, "seed": SEED, **timings,
+    summary = {"name": args.name, "sources": args.sources, "seed": SEED,
+               "init_from": str(args.init_from) if args.init_from else None, **timings,
                "dev_scores": scores}
     (model_dir / "summary.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(summary))

@@ -2,11 +2,13 @@
 
 Small statistical models miss names that wire copy uses every day ("IAEO",
 "UN-Sicherheitsrat", "Kreml"). People, organisations and other names are matched
-before ``ner``, which keeps those spans and predicts around them. Places are
-matched after ``ner`` and only where it found nothing: a city name inside a longer
-name the model recognises ("Washington Redskins", "Real Madrid") must not be cut
-out of it. Each span's ``ent_id_`` is the canonical name, so "IAEA" and
-"Internationale Atomenergiebehörde" share one id.
+before ``ner``, which keeps those spans and predicts around them, except where the
+next word is a capitalised word of the same sentence: "NATO" in "NATO Response
+Force" is the start of a longer name, so the guard leaves it to ``ner``. Places, and
+names the guard let go, are matched after ``ner`` and only where it found nothing: a
+city name inside a longer name the model recognises ("Washington Redskins", "Real
+Madrid") must not be cut out of it. Each span's ``ent_id_`` is the canonical name, so
+"IAEA" and "Internationale Atomenergiebehörde" share one id.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 GAZETTEER = Path(__file__).resolve().parents[1] / "config" / "gazetteer" / "news_names.json"
 PIPE_NAME = "news_names"
 PLACES_PIPE_NAME = "news_places"
+GUARD_PIPE_NAME = "news_names_guard"
 
 
 @lru_cache(maxsize=2)
@@ -46,6 +50,30 @@ def ruler_patterns(path: Path = GAZETTEER, places: bool | None = None
     return patterns
 
 
+def leave_longer_names_to_ner(doc: Doc) -> Doc:
+    """Drop a gazetteer match that a capitalised word of the same sentence continues
+    ("NATO Response Force"); the other tokens stay unset, so ``ner`` decides them."""
+    kept = []
+    for ent in doc.ents:
+        after = doc[ent.end] if ent.end < len(doc) else None
+        continued = (after is not None and after.is_alpha and after.text[:1].isupper()
+                     and not after.is_sent_start)
+        if not continued:
+            kept.append(ent)
+    if len(kept) != len(doc.ents):
+        doc.set_ents(kept, default="missing")
+    return doc
+
+
+def _register_guard() -> None:
+    # Registered on first use, so importing this module does not import spaCy (the
+    # stream's main process imports it and never runs a pipeline).
+    from spacy.language import Language
+
+    if not Language.has_factory(GUARD_PIPE_NAME):
+        Language.component(GUARD_PIPE_NAME, func=leave_longer_names_to_ner)
+
+
 def add_news_names(nlp: Language, path: Path = GAZETTEER) -> bool:
     """Add the rulers around ``ner`` (or last if there is none); False if already there."""
     if PIPE_NAME in nlp.pipe_names:
@@ -56,7 +84,11 @@ def add_news_names(nlp: Language, path: Path = GAZETTEER) -> bool:
     names = nlp.add_pipe("entity_ruler", name=PIPE_NAME, config=config,
                          **({"before": "ner"} if has_ner else {}))
     names.add_patterns(ruler_patterns(path, places=False))  # type: ignore[attr-defined]
+    if has_ner:
+        _register_guard()
+        nlp.add_pipe(GUARD_PIPE_NAME, after=PIPE_NAME)
+    # After ner: places, and the names the guard left to ner where it found nothing.
     places = nlp.add_pipe("entity_ruler", name=PLACES_PIPE_NAME, config=config,
                           **({"after": "ner"} if has_ner else {}))
-    places.add_patterns(ruler_patterns(path, places=True))  # type: ignore[attr-defined]
+    places.add_patterns(ruler_patterns(path))  # type: ignore[attr-defined]
     return True

@@ -76,3 +76,25 @@ def test_unambiguous_surnames_resolve_to_the_person():
     found = _ents("de", "In ihrem Anruf deutete Putin auf den Schritt hin, sagte Raisi.")
     assert ("Putin", "PER", "Vladimir Putin") in found
     assert ("Raisi", "PER", "Ebrahim Raisi") in found
+
+
+def test_a_name_a_capitalised_word_continues_is_left_to_ner():
+    nlp = spacy.blank("en")
+    stand_in = nlp.add_pipe("entity_ruler", name="ner")  # stands in for the statistical ner
+    stand_in.add_patterns([{"label": "ORG", "pattern": "NATO Response Force"}])
+    add_news_names(nlp)
+    text = "The NATO Response Force and NATO itself met the IAEA in Vienna."
+    ents = [(e.text, e.label_) for e in nlp(text).ents]
+    # Without the guard the gazetteer's "NATO" would have cut the longer name in two.
+    assert ents == [("NATO Response Force", "ORG"), ("NATO", "ORG"), ("IAEA", "ORG"),
+                    ("Vienna", "LOC")]
+
+
+def test_a_name_the_guard_lets_go_comes_back_when_ner_finds_nothing_there():
+    nlp = spacy.blank("de")
+    # A ner that finds nothing (a pattern that never matches: an empty ruler warns).
+    nlp.add_pipe("entity_ruler", name="ner").add_patterns(
+        [{"label": "ORG", "pattern": "Nichts Gefunden"}])
+    add_news_names(nlp)
+    ents = [(e.text, e.label_) for e in nlp("Die IAEO Kontrolleure reisten nach Teheran.").ents]
+    assert ("IAEO", "ORG") in ents

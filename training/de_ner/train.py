@@ -43,7 +43,7 @@ VECTOR_RECIPES: dict[str, list[str]] = {
 DEFAULT_VECTORS = "floret_open"  # CC BY text only: what ships (floret_a scored 0.3 higher)
 
 PACKAGE_NAME = "wirestream_ner"
-PACKAGE_VERSION = "0.2.0"
+PACKAGE_VERSION = "0.3.0"
 META: dict[str, object] = {
     "name": PACKAGE_NAME,
     "lang": "de",
@@ -53,7 +53,8 @@ META: dict[str, object] = {
     "author": "wirestream",
     "email": "",
     "url": "",
-    "license": "CC BY 4.0 (training data: GermEval 2014, DFKI SmartData)",
+    "license": "CC BY 4.0 (training data: GermEval 2014, DFKI SmartData, German LER, "
+               "HIPE-2022: CC BY 4.0; Europeana Newspapers: CC0)",
 }
 
 SINGLE_THREAD = {
@@ -123,19 +124,57 @@ VECTOR_TEXT_LICENCES: dict[str, str] = {
 }
 
 
-def package(model_dir: Path, vectors_dir: Path | None) -> Path:
+# Who to credit for each training source (the wheel's meta.json lists those used).
+SOURCE_CREDITS: dict[str, dict[str, str]] = {
+    "germeval": {"name": "GermEval 2014 NER (test set and 75% of the dev set; the other 25% "
+                         "of the dev set is held out for evaluation)",
+                 "url": "https://sites.google.com/site/germeval2014ner/", "license": "CC BY 4.0",
+                 "author": "Benikova, Biemann, Reznicek"},
+    "smartdata": {"name": "DFKI SmartData Corpus v1 (news, RSS and tweets)",
+                  "url": "https://github.com/DFKI-NLP/smartdata-corpus", "license": "CC BY 4.0",
+                  "author": "Schiersch et al. (DFKI)"},
+    "ler": {"name": "German Legal Entity Recognition (dev and test files)",
+            "url": "https://github.com/elenanereiss/Legal-Entity-Recognition",
+            "license": "CC BY 4.0", "author": "Leitner, Rehm, Moreno-Schneider"},
+    "hipe": {"name": "HIPE-2022 NewsEye and SoNAR German", "url": "https://hipe-eval.github.io/",
+             "license": "CC BY 4.0", "author": "HIPE-2022 organisers"},
+    "europeana": {"name": "Europeana Newspapers NER (German)",
+                  "url": "https://github.com/EuropeanaNewspapers/ner-corpora",
+                  "license": "CC0", "author": "Europeana Newspapers"},
+    "wikiann": {"name": "WikiANN German", "url": "https://github.com/afshinrahimi/mmner",
+                "license": "unspecified (Wikipedia text, CC BY-SA)", "author": "Pan et al."},
+}
+SOURCE_CREDIT_OF: dict[str, tuple[str, ...]] = {
+    "germeval": ("germeval",), "germeval_test": ("germeval",),
+    "smartdata_news": ("smartdata",), "smartdata_tweets": ("smartdata",), "ler": ("ler",),
+    "historic": ("hipe", "europeana"), "wikiann": ("wikiann",),
+}
+
+
+def source_names(specs: str) -> list[str]:
+    """``germeval*3,ler`` -> ["germeval", "ler"]."""
+    return [spec.strip().partition("*")[0] for spec in specs.split(",") if spec.strip()]
+
+
+def all_sources(args: argparse.Namespace) -> list[str]:
+    """This run's sources and, for a second stage, those of the run it started from."""
+    names = source_names(args.sources)
+    if args.init_from is not None:
+        summary = args.init_from.resolve().parent / "summary.json"
+        if summary.exists():
+            earlier = json.loads(summary.read_text(encoding="utf-8"))
+            names = all_sources(argparse.Namespace(
+                sources=earlier["sources"], init_from=Path(earlier["init_from"])
+                if earlier.get("init_from") else None)) + names
+    return list(dict.fromkeys(names))
+
+
+def package(model_dir: Path, vectors_dir: Path | None, sources: list[str]) -> Path:
     meta_path = BUILD / "meta.json"
     manifest = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
     meta = dict(META)
-    meta["sources"] = [
-        {"name": "GermEval 2014 NER (test set and 75% of the dev set; the other 25% of the "
-                 "dev set is held out for evaluation)",
-         "url": "https://sites.google.com/site/germeval2014ner/", "license": "CC BY 4.0",
-         "author": "Benikova, Biemann, Reznicek"},
-        {"name": "DFKI SmartData Corpus v1 (news and RSS documents)",
-         "url": "https://github.com/DFKI-NLP/smartdata-corpus", "license": "CC BY 4.0",
-         "author": "Schiersch et al. (DFKI)"},
-    ]
+    meta["sources"] = [SOURCE_CREDITS[name] for name in dict.fromkeys(
+        credit for source in sources for credit in SOURCE_CREDIT_OF[source])]
     if vectors_dir is not None:
         info = json.loads((vectors_dir / "vectors_info.json").read_text(encoding="utf-8"))
         info["text"] = [VECTOR_TEXT_LICENCES.get(src, src) for src in info["sources"].split(",")]
@@ -248,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.no_package:
         t3 = time.perf_counter()
-        package(model_dir / "model-best", vectors_dir)
+        package(model_dir / "model-best", vectors_dir, all_sources(args))
         timings["package_s"] = time.perf_counter() - t3
     summary = {"name": args.name, "sources": args.sources, "seed": SEED,
                "init_from": str(args.init_from) if args.init_from else None, **timings,

@@ -20,29 +20,15 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.corpora import mixed_articles, require_shared
-from bench.throughput import process_tree, status_kb, wait_for_keys, warm_up
-from config.settings import Settings
-from streams.admin import ensure_app_topics
-from streams.broker import EmbeddedBroker, free_port
+from bench.throughput import process_tree, status_kb, wait_for_keys, warm_worker
+from streams.broker import free_port
 from streams.kafka_io import OutMessage, produce
-from streams.worker_process import WorkerProcess
-
-
-def scrape(port: str) -> dict[str, float]:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as resp:
-        text = resp.read().decode()
-    out: dict[str, float] = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            name, _, value = line.rpartition(" ")
-            out[name] = float(value)
-    return out
+from streams.worker_process import scrape
 
 
 def summed(samples: dict[str, float], prefix: str) -> float:
@@ -63,50 +49,41 @@ def main() -> None:
     os.environ.update(env)
     articles = mixed_articles(args.n)
     rows: list[dict[str, float]] = []
-    with EmbeddedBroker(log_path=workdir / "tansu.log") as broker:
-        os.environ["WIRESTREAM_BROKER_URL"] = broker.bootstrap
-        settings = Settings()
-        topics = settings.topic_names()
-        asyncio.run(ensure_app_topics(settings, broker.url))
-        worker = WorkerProcess(broker.url, workdir / "worker.log", env)
-        try:
-            warm_up(broker.url, topics, worker, b"burst:warmup")
-            done = threading.Event()
-            started = time.monotonic()
+    with warm_worker(workdir, env, b"burst:warmup") as (broker, topics, worker):
+        done = threading.Event()
+        started = time.monotonic()
 
-            def sample() -> None:
-                # Polls on a schedule until the burst is through (a measurement, not a wait).
-                while not done.wait(args.sample_s):
-                    try:
-                        metrics = scrape(port)
-                    except OSError:
-                        continue
-                    rows.append({
-                        "t_s": round(time.monotonic() - started, 1),
-                        "rss_mb": round(sum(status_kb(p, "VmRSS")
-                                            for p in process_tree(worker.pid)) / 1024),
-                        "enriched": summed(metrics, "wirestream_articles_enriched_total"),
-                        "lag": summed(metrics, "wirestream_consumer_lag_messages"),
-                        "assignments": metrics.get("wirestream_partition_assignments_total",
-                                                   0.0),
-                    })
+        def sample() -> None:
+            # Polls on a schedule until the burst is through (a measurement, not a wait).
+            while not done.wait(args.sample_s):
+                try:
+                    metrics = scrape(port)
+                except OSError:
+                    continue
+                rows.append({
+                    "t_s": round(time.monotonic() - started, 1),
+                    "rss_mb": round(sum(status_kb(p, "VmRSS")
+                                        for p in process_tree(worker.pid)) / 1024),
+                    "enriched": summed(metrics, "wirestream_articles_enriched_total"),
+                    "lag": summed(metrics, "wirestream_consumer_lag_messages"),
+                    "assignments": metrics.get("wirestream_partition_assignments_total",
+                                               0.0),
+                })
 
-            sampler = threading.Thread(target=sample, daemon=True)
-            sampler.start()
-            messages = [OutMessage(str(a["id"]).encode(), json.dumps(a).encode())
-                        for a in articles]
-            asyncio.run(produce(broker.url, topics["raw"], messages))
-            produced_s = time.monotonic() - started
-            asyncio.run(wait_for_keys(broker.url, topics["enriched"],
-                                      {m.key for m in messages if m.key}, worker, 7200))
-            elapsed = time.monotonic() - started
-            done.set()
-            sampler.join()
-            final = scrape(port)
-            peak = {("worker" if pid == worker.pid else f"child-{pid}"):
-                    round(status_kb(pid, "VmHWM") / 1024) for pid in process_tree(worker.pid)}
-        finally:
-            worker.stop()
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        messages = [OutMessage(str(a["id"]).encode(), json.dumps(a).encode())
+                    for a in articles]
+        asyncio.run(produce(broker.url, topics["raw"], messages))
+        produced_s = time.monotonic() - started
+        asyncio.run(wait_for_keys(broker.url, topics["enriched"],
+                                  {m.key for m in messages if m.key}, worker, 7200))
+        elapsed = time.monotonic() - started
+        done.set()
+        sampler.join()
+        final = scrape(port)
+        peak = {("worker" if pid == worker.pid else f"child-{pid}"):
+                round(status_kb(pid, "VmHWM") / 1024) for pid in process_tree(worker.pid)}
     print(f"{'t_s':>8}{'rss_mb':>8}{'enriched':>10}{'lag':>8}{'assign':>8}")
     for row in rows:
         print(f"{row['t_s']:>8}{row['rss_mb']:>8}{row['enriched']:>10.0f}{row['lag']:>8.0f}"

@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from aiokafka.partitioner import murmur2
 
 from config.settings import Settings
+from config.settings import settings_with_env as settings_for
 from processors.formats import parse_raw
 from processors.near_duplicates import NearDuplicateIndex, fingerprint
 from processors.versions import is_correction
@@ -42,10 +43,16 @@ from streams.admin import ensure_app_topics
 from streams.broker import EmbeddedBroker, free_port
 from streams.kafka_io import InMessage, OutMessage, consume_with_ticks, produce
 from streams.worker_process import WorkerProcess
+from streams.worker_process import scrape as scrape_or_raise
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MIN_WORDS = 80  # updates and copies stay above the 0.8 Jaccard threshold of their original
 Key = tuple[str, int]  # (story id, version)
+
+
+def scrape(port: str | int) -> dict[str, float]:
+    """/metrics samples; {} while the worker does not answer (it may be restarting)."""
+    return scrape_or_raise(port, timeout_s=5, missing_ok=True)
 
 
 # --- input ---------------------------------------------------------------------------
@@ -174,33 +181,6 @@ def deployment_env(workdir: Path, name: str, **extra: str) -> dict[str, str]:
         "WIRESTREAM_BROKER_PROFILE": "tansu", "WIRESTREAM_NLP_PROCESSES": "1",
         "WIRESTREAM_BATCH_WITHIN_S": "0.2", "WIRESTREAM_LAG_CHECK_S": "1", **extra,
     }
-
-
-def settings_for(env: dict[str, str], broker_url: str) -> Settings:
-    saved = dict(os.environ)
-    os.environ.update(env)
-    os.environ["WIRESTREAM_BROKER_URL"] = broker_url.removeprefix("kafka://")
-    try:
-        return Settings()
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-
-
-def scrape(port: str | int) -> dict[str, float]:
-    """/metrics as {'name{labels}': value}; {} while the worker does not answer."""
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as resp:
-            text = resp.read().decode()
-    except OSError:
-        return {}
-    samples: dict[str, float] = {}
-    for line in text.splitlines():
-        if line.startswith("#") or not line.strip() or "_bucket{" in line:
-            continue
-        name, _, value = line.rpartition(" ")
-        samples[name] = float(value)
-    return samples
 
 
 def metric_sum(samples: dict[str, float], name: str) -> float:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import concurrent.futures
+import contextlib
 import json
 import multiprocessing
 import os
@@ -37,6 +38,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -148,6 +150,24 @@ def warm_up(broker_url: str, topics: dict[str, str], worker: WorkerProcess,
     asyncio.run(wait_for_keys(broker_url, topics["enriched"], {key}, worker, 600))
 
 
+@contextlib.contextmanager
+def warm_worker(workdir: Path, env: dict[str, str], warm_key: bytes = b"bench:warmup"
+                ) -> Iterator[tuple[EmbeddedBroker, dict[str, str], WorkerProcess]]:
+    """An embedded broker and one worker on it (settings from ``os.environ`` + ``env``),
+    warmed up with one article; the worker is stopped on the way out."""
+    with EmbeddedBroker(log_path=workdir / "tansu.log") as broker:
+        os.environ["WIRESTREAM_BROKER_URL"] = broker.bootstrap
+        settings = Settings()
+        topics = settings.topic_names()
+        asyncio.run(ensure_app_topics(settings, broker.url))
+        worker = WorkerProcess(broker.url, workdir / "worker.log", env)
+        try:
+            warm_up(broker.url, topics, worker, warm_key)
+            yield broker, topics, worker
+        finally:
+            worker.stop()
+
+
 async def paced(url: str, topics: dict[str, str], articles: list[dict[str, Any]],
                 rate: float, worker: WorkerProcess, rss: list[tuple[float, int]]
                 ) -> list[float]:
@@ -213,58 +233,49 @@ def main() -> None:
     idle_worker_cpu: list[float] = []
     cpu_runs: list[dict[str, float]] = []
     wall_runs: list[float] = []
-    with EmbeddedBroker(log_path=workdir / "tansu.log") as broker:
-        os.environ["WIRESTREAM_BROKER_URL"] = broker.bootstrap
-        settings = Settings()
-        topics = settings.topic_names()
-        asyncio.run(ensure_app_topics(settings, broker.url))
-        worker = WorkerProcess(broker.url, workdir / "worker.log", env)
-        try:
-            warm_up(broker.url, topics, worker)
-            tree = {("worker" if pid == worker.pid else f"nlp-{pid}"): pid
-                    for pid in process_tree(worker.pid)}
-            named = {**tree, "broker": broker.pid or 0, "bench client": os.getpid()}
-            for r, articles in enumerate(rounds, 1):
-                # (a) and (b) alternate on the same articles, so a slow spell of a shared
-                # machine hits both; the best of each is reported.
-                print(f"round {r}/{args.repeat}: (a) bare enrich_batch, {args.n} articles, "
-                      f"{processes} processes, batch {batch_size}")
-                idle_before = cpu_snapshot(tree)
-                bare_runs.append(bare_rate(settings, articles, processes, batch_size))
-                # The idle worker still polls the broker during (a): its share is reported.
-                idle_worker_cpu.append(sum(cpu_snapshot(tree).values())
-                                       - sum(idle_before.values()))
-                print(f"round {r}/{args.repeat}: (b) system, {args.n} articles through the "
-                      "worker on the embedded broker")
-                messages = [OutMessage(str(a["id"]).encode(), json.dumps(a).encode())
-                            for a in articles]
-                # Where the CPU goes during (b): every process of the worker tree, the
-                # broker and this script (producer + consumer).
-                cpu_before, wall_before = cpu_snapshot(named), time.perf_counter()
-                started_ms = time.time() * 1000
-                asyncio.run(produce(broker.url, topics["raw"], messages))
-                seen = asyncio.run(wait_for_keys(broker.url, topics["enriched"],
-                                                 {m.key for m in messages if m.key}, worker,
-                                                 3600))
-                system_runs.append(len(seen) / ((max(seen.values()) - started_ms) / 1000))
-                wall = time.perf_counter() - wall_before
-                used = {name: round(after - cpu_before[name], 1)
-                        for name, after in cpu_snapshot(named).items()}
-                cpu_runs.append(used)
-                wall_runs.append(wall)
-                print(f"  bare {bare_runs[-1]:.1f}/s, system {system_runs[-1]:.1f}/s")
-            ratios = [b_ / a_ for a_, b_ in zip(bare_runs, system_runs, strict=True)]
-            bare, system = statistics.median(bare_runs), statistics.median(system_runs)
-            rate = system * args.rate_fraction
-            count = max(10, int(rate * args.paced_seconds))
-            print(f"(c) paced: {count} articles at {rate:.1f}/s")
-            rss: list[tuple[float, int]] = []
-            latencies = asyncio.run(paced(broker.url, topics, spare[:count], rate, worker,
-                                          rss))
-            peak = {("worker" if pid == worker.pid else f"child-{pid}"):
-                    round(status_kb(pid, "VmHWM") / 1024) for pid in process_tree(worker.pid)}
-        finally:
-            worker.stop()
+    with warm_worker(workdir, env) as (broker, topics, worker):
+        tree = {("worker" if pid == worker.pid else f"nlp-{pid}"): pid
+                for pid in process_tree(worker.pid)}
+        named = {**tree, "broker": broker.pid or 0, "bench client": os.getpid()}
+        for r, articles in enumerate(rounds, 1):
+            # (a) and (b) alternate on the same articles, so a slow spell of a shared
+            # machine hits both sides of a round; the median round is reported.
+            print(f"round {r}/{args.repeat}: (a) bare enrich_batch, {args.n} articles, "
+                  f"{processes} processes, batch {batch_size}")
+            idle_before = cpu_snapshot(tree)
+            bare_runs.append(bare_rate(settings, articles, processes, batch_size))
+            # The idle worker still polls the broker during (a): its share is reported.
+            idle_worker_cpu.append(sum(cpu_snapshot(tree).values())
+                                   - sum(idle_before.values()))
+            print(f"round {r}/{args.repeat}: (b) system, {args.n} articles through the "
+                  "worker on the embedded broker")
+            messages = [OutMessage(str(a["id"]).encode(), json.dumps(a).encode())
+                        for a in articles]
+            # Where the CPU goes during (b): every process of the worker tree, the
+            # broker and this script (producer + consumer).
+            cpu_before, wall_before = cpu_snapshot(named), time.perf_counter()
+            started_ms = time.time() * 1000
+            asyncio.run(produce(broker.url, topics["raw"], messages))
+            seen = asyncio.run(wait_for_keys(broker.url, topics["enriched"],
+                                             {m.key for m in messages if m.key}, worker,
+                                             3600))
+            system_runs.append(len(seen) / ((max(seen.values()) - started_ms) / 1000))
+            wall = time.perf_counter() - wall_before
+            used = {name: round(after - cpu_before[name], 1)
+                    for name, after in cpu_snapshot(named).items()}
+            cpu_runs.append(used)
+            wall_runs.append(wall)
+            print(f"  bare {bare_runs[-1]:.1f}/s, system {system_runs[-1]:.1f}/s")
+        ratios = [b_ / a_ for a_, b_ in zip(bare_runs, system_runs, strict=True)]
+        bare, system = statistics.median(bare_runs), statistics.median(system_runs)
+        rate = system * args.rate_fraction
+        count = max(10, int(rate * args.paced_seconds))
+        print(f"(c) paced: {count} articles at {rate:.1f}/s")
+        rss: list[tuple[float, int]] = []
+        latencies = asyncio.run(paced(broker.url, topics, spare[:count], rate, worker,
+                                      rss))
+        peak = {("worker" if pid == worker.pid else f"child-{pid}"):
+                round(status_kb(pid, "VmHWM") / 1024) for pid in process_tree(worker.pid)}
     result = {
         "articles": args.n, "words": round_words, "cpus": os.cpu_count(), "repeat": args.repeat,
         "nlp_processes": processes, "batch_size": batch_size,

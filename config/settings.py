@@ -192,3 +192,18 @@ def load_settings(**overrides: object) -> Settings:
             path = "__".join(str(p) for p in err["loc"]).upper()
             lines.append(f"  WIRESTREAM_{path}: {err['msg']} (got {err.get('input')!r})")
         raise SettingsError("\n".join(lines)) from None
+
+
+def settings_with_env(env: dict[str, str], broker_url: str) -> Settings:
+    """The settings a worker started with ``env`` (and this broker) would read.
+
+    For tests and benchmarks that start workers with their own environment; it swaps
+    ``os.environ`` for the call, so it is not for use while other threads read it."""
+    saved = dict(os.environ)
+    os.environ.update(env)
+    os.environ["WIRESTREAM_BROKER_URL"] = broker_url.removeprefix("kafka://")
+    try:
+        return Settings()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)

@@ -15,6 +15,7 @@ import time
 from collections.abc import Mapping
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.errors import KafkaError
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +24,8 @@ async def exact_end_offsets(bootstrap: str | list[str], reported: Mapping[TopicP
                             timeout_s: float = 10.0) -> dict[TopicPartition, int]:
     """``reported`` (ListOffsets answers) raised to each partition's fetched high watermark.
 
-    Partitions whose fetch does not answer within ``timeout_s`` keep the reported value,
-    with a warning: the caller then reads what ListOffsets promised, as before.
+    Partitions whose fetch does not answer within ``timeout_s`` (or a broker error) keep
+    the reported value, with a warning: the caller then reads what ListOffsets promised.
     """
     ends = dict(reported)
     to_check = [tp for tp, end in reported.items() if end > 0]
@@ -51,6 +52,8 @@ async def exact_end_offsets(bootstrap: str | list[str], reported: Mapping[TopicP
         if pending:
             log.warning("log end: no fetch answer for %s within %.0f s; using ListOffsets",
                         sorted(map(str, pending)), timeout_s)
+    except KafkaError as exc:
+        log.warning("log end: fetch failed (%s); using ListOffsets", exc)
     finally:
         await consumer.stop()
     return ends

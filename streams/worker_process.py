@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 from streams.broker import die_with_parent
@@ -50,3 +51,24 @@ class WorkerProcess:
                 self.proc.wait()
         self._log.close()
         return self.proc.returncode
+
+
+def scrape(port: str | int, host: str = "127.0.0.1", timeout_s: float = 10.0,
+           missing_ok: bool = False) -> dict[str, float]:
+    """A worker's /metrics as {'name{labels}': value}, histogram buckets left out.
+
+    ``missing_ok``: {} while the worker does not answer, instead of raising OSError."""
+    try:
+        with urllib.request.urlopen(f"http://{host}:{port}/metrics", timeout=timeout_s) as resp:
+            text = resp.read().decode()
+    except OSError:
+        if missing_ok:
+            return {}
+        raise
+    samples: dict[str, float] = {}
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip() or "_bucket{" in line:
+            continue
+        name, _, value = line.rpartition(" ")
+        samples[name] = float(value)
+    return samples

@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from config.settings import Settings
+from config.settings import settings_with_env as settings_from  # noqa: F401 - for the tests
 from streams.kafka_io import InMessage, consume_with_ticks
-from streams.worker_process import WorkerProcess
-
-
-def settings_from(env: dict[str, str], broker_url: str) -> Settings:
-    saved = dict(os.environ)
-    os.environ.update(env)
-    os.environ["WIRESTREAM_BROKER_URL"] = broker_url.removeprefix("kafka://")
-    try:
-        return Settings()
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+from streams.worker_process import WorkerProcess, scrape
 
 
 @contextmanager
@@ -48,19 +36,6 @@ async def collect(broker_url: str, topics: list[str], expected: int, worker: Wor
         if not worker.alive():
             raise AssertionError(f"worker exited:\n{worker.log_tail()}")
     return got
-
-
-def scrape(port: str | int) -> dict[str, float]:
-    """Prometheus text exposition as {'name{labels}': value} (histogram buckets left out)."""
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as resp:
-        text = resp.read().decode()
-    samples: dict[str, float] = {}
-    for line in text.splitlines():
-        if line.startswith("#") or not line.strip() or "_bucket{" in line:
-            continue
-        name, _, value = line.rpartition(" ")
-        samples[name] = float(value)
-    return samples
 
 
 def record_of(msg: InMessage) -> dict[str, Any]:

@@ -73,6 +73,8 @@ SOURCE_FILES: dict[str, tuple[str, ...]] = {
     # GermEval 2014 test: in the shipped recipe since 0.1.0 final (+7.5 F1 on the
     # held-out GermEval dev part); evaluation then uses that held-out part.
     "germeval_test": ("germeval.test.spacy",),
+    # Copies of the news sentences with their names swapped (augment.py).
+    "news_swap": ("news_swap.train.spacy",),
     # WikiANN de train (silver, licence unspecified): measured only (README).
     "wikiann": ("wikiann.train.spacy",),
 }
@@ -148,6 +150,7 @@ SOURCE_CREDIT_OF: dict[str, tuple[str, ...]] = {
     "germeval": ("germeval",), "germeval_test": ("germeval",),
     "smartdata_news": ("smartdata",), "smartdata_tweets": ("smartdata",), "ler": ("ler",),
     "historic": ("hipe", "europeana"), "wikiann": ("wikiann",),
+    "news_swap": ("germeval", "smartdata"),
 }
 
 
@@ -231,6 +234,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="a trained pipeline (e.g. build/model/RUN/model-best) whose tok2vec "
                              "and ner are trained further instead of starting from scratch: "
                              "the second stage of a broad-then-news recipe")
+    parser.add_argument("--init-tok2vec", type=Path, default=None,
+                        help="pretrained tok2vec weights (pretrain.py: "
+                             "build/pretrain/NAME/modelN.bin) to start from")
     parser.add_argument("overrides", nargs="*", help="extra spaCy overrides, e.g. "
                         "--training.dropout=0.3 (put them after --)")
     args = parser.parse_args(argv)
@@ -259,6 +265,9 @@ def main(argv: list[str] | None = None) -> int:
     else:  # the config expects static vectors; switch them off for a no-vectors experiment
         vector_args = ["--components.tok2vec.model.embed.include_static_vectors", "false"]
 
+    swap_file = CORPUS / SOURCE_FILES["news_swap"][0]
+    if "news_swap" in source_names(args.sources) and not swap_file.exists():
+        run([sys.executable, str(HERE / "augment.py")])
     train_dir = assemble_train(args.name, [s.strip() for s in args.sources.split(",") if s])
     model_dir = BUILD / "model" / args.name
     config_path = HERE / "config.cfg"
@@ -270,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
            "--system.seed", str(SEED), *vector_args]
     if args.max_steps is not None:
         cmd += ["--training.max_steps", str(args.max_steps)]
+    if args.init_tok2vec is not None:
+        cmd += ["--paths.init_tok2vec", str(args.init_tok2vec.resolve())]
     cmd += args.overrides
     model_dir.mkdir(parents=True, exist_ok=True)
     t2 = time.perf_counter()
@@ -290,7 +301,8 @@ def main(argv: list[str] | None = None) -> int:
         package(model_dir / "model-best", vectors_dir, all_sources(args))
         timings["package_s"] = time.perf_counter() - t3
     summary = {"name": args.name, "sources": args.sources, "seed": SEED,
-               "init_from": str(args.init_from) if args.init_from else None, **timings,
+               "init_from": str(args.init_from) if args.init_from else None,
+               "init_tok2vec": str(args.init_tok2vec) if args.init_tok2vec else None, **timings,
                "dev_scores": scores}
     (model_dir / "summary.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(summary))

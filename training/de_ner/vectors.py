@@ -80,25 +80,28 @@ def docbin_texts(names: tuple[str, ...]) -> Iterator[str]:
             yield doc.text
 
 
+def text_stream(source: str) -> Iterator[str]:
+    """The raw texts of one named source (also the pretraining text, pretrain.py)."""
+    if source == "gnad":
+        return gnad_texts()
+    if source == "wmt":
+        return wmt_texts()
+    if source == "labelled":
+        return docbin_texts(LABELLED_DOCBINS)
+    if source == "ler_full":
+        return ler_full_texts()
+    if source == "historic":
+        return docbin_texts(("historic.train",))
+    raise SystemExit(f"unknown source {source!r}; known: {', '.join(SOURCES)}")
+
+
 def write_text(sources: list[str], target: Path) -> tuple[int, int]:
     """Tokenise every source into one whitespace-separated line per text; (lines, tokens)."""
     import spacy
 
     tokenizer = spacy.blank("de").tokenizer
-    streams: dict[str, Iterator[str]] = {}
-    for source in sources:
-        if source == "gnad":
-            streams[source] = gnad_texts()
-        elif source == "wmt":
-            streams[source] = wmt_texts()
-        elif source == "labelled":
-            streams[source] = docbin_texts(LABELLED_DOCBINS)
-        elif source == "ler_full":
-            streams[source] = ler_full_texts()
-        elif source == "historic":
-            streams[source] = docbin_texts(("historic.train",))
-        else:
-            raise SystemExit(f"unknown source {source!r}; known: {', '.join(SOURCES)}")
+    # Built up front so an unknown source fails before any text is written.
+    streams = {source: text_stream(source) for source in sources}
     lines = tokens = 0
     with target.open("w", encoding="utf-8") as out:
         for stream in streams.values():

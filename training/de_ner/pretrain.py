@@ -56,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="build/vectors/NAME: must be the vectors the labelled run uses, "
                              "because the pretrained layers read them")
     parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--resume-epoch", type=int, default=None,
+                        help="continue from build/pretrain/NAME/model{N-1}.bin at epoch N "
+                             "(--epochs stays the total)")
     parser.add_argument("overrides", nargs="*", help="extra spaCy overrides (after --)")
     args = parser.parse_args(argv)
 
@@ -72,18 +75,23 @@ def main(argv: list[str] | None = None) -> int:
     config_path = out_dir / "config.pretrain.cfg"
     subprocess.run([sys.executable, "-m", "spacy", "init", "fill-config",
                     str(HERE / "config.cfg"), str(config_path), "--pretraining"], check=True)
+    # Written before the run: the weights of every finished epoch are usable (train.py
+    # --init-tok2vec), so a run stopped by hand still says what it read.
+    info = {"sources": args.sources, "vectors": args.vectors, "lines": lines, "chars": chars,
+            "epochs": args.epochs}
+    (out_dir / "pretrain_info.json").write_text(json.dumps(info, indent=1) + "\n",
+                                                encoding="utf-8")
     env = {**os.environ, **SINGLE_THREAD}
     cmd = [sys.executable, "-m", "spacy", "pretrain", str(config_path), str(out_dir),
            "--paths.raw_text", str(text_path), "--paths.vectors", str(vectors_dir),
            "--pretraining.max_epochs", str(args.epochs), *args.overrides]
+    if args.resume_epoch is not None:
+        cmd += ["--resume-path", str(out_dir / f"model{args.resume_epoch - 1}.bin"),
+                "--epoch-resume", str(args.resume_epoch)]
     print("+", " ".join(cmd), flush=True)
-    with (out_dir / "pretrain.log").open("w", encoding="utf-8") as log:
+    with (out_dir / "pretrain.log").open("a", encoding="utf-8") as log:
         subprocess.run(cmd, check=True, env=env, stdout=log, stderr=subprocess.STDOUT)
-    info = {"sources": args.sources, "vectors": args.vectors, "lines": lines, "chars": chars,
-            "epochs": args.epochs, "seconds": round(time.perf_counter() - t0, 1)}
-    (out_dir / "pretrain_info.json").write_text(json.dumps(info, indent=1) + "\n",
-                                                encoding="utf-8")
-    print(json.dumps(info))
+    print(json.dumps({**info, "seconds": round(time.perf_counter() - t0, 1)}))
     return 0
 
 

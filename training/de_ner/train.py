@@ -172,7 +172,22 @@ def all_sources(args: argparse.Namespace) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def package(model_dir: Path, vectors_dir: Path | None, sources: list[str]) -> Path:
+def pretrained_tok2vec(args: argparse.Namespace) -> Path | None:
+    """The pretrain.py weights this run, or the first stage it continues, started from."""
+    if args.init_tok2vec is not None:
+        return Path(args.init_tok2vec)
+    if args.init_from is not None:
+        summary = args.init_from.resolve().parent / "summary.json"
+        if summary.exists():
+            earlier = json.loads(summary.read_text(encoding="utf-8"))
+            return pretrained_tok2vec(argparse.Namespace(
+                init_tok2vec=earlier.get("init_tok2vec"),
+                init_from=Path(earlier["init_from"]) if earlier.get("init_from") else None))
+    return None
+
+
+def package(model_dir: Path, vectors_dir: Path | None, sources: list[str],
+            tok2vec_weights: Path | None = None) -> Path:
     meta_path = BUILD / "meta.json"
     manifest = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
     meta = dict(META)
@@ -182,6 +197,12 @@ def package(model_dir: Path, vectors_dir: Path | None, sources: list[str]) -> Pa
         info = json.loads((vectors_dir / "vectors_info.json").read_text(encoding="utf-8"))
         info["text"] = [VECTOR_TEXT_LICENCES.get(src, src) for src in info["sources"].split(",")]
         meta["vectors_training"] = info
+    if tok2vec_weights is not None:
+        info = json.loads((tok2vec_weights.parent / "pretrain_info.json").read_text(
+            encoding="utf-8"))
+        info["weights"] = tok2vec_weights.name  # modelN.bin: after N + 1 epochs
+        info["text"] = [VECTOR_TEXT_LICENCES.get(src, src) for src in info["sources"].split(",")]
+        meta["tok2vec_pretraining"] = info
     meta["training_files"] = manifest["outputs"]
     meta_path.write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     out = BUILD / "package"
@@ -273,6 +294,12 @@ def main(argv: list[str] | None = None) -> int:
     config_path = HERE / "config.cfg"
     if args.init_from is not None:
         config_path = sourced_config(args.init_from.resolve(), model_dir)
+    if args.init_tok2vec is not None:
+        if args.init_from is not None:
+            raise SystemExit("--init-tok2vec and --init-from exclude each other")
+        # spaCy loads init_tok2vec only when the config has a [pretraining] block (it names
+        # the layer the weights go to); config.cfg's is empty, pretrain.py wrote a filled one.
+        config_path = args.init_tok2vec.resolve().parent / "config.pretrain.cfg"
     cmd = [sys.executable, "-m", "spacy", "train", str(config_path),
            "--output", str(model_dir), "--gpu-id", "-1",
            "--paths.train", str(train_dir), "--paths.dev", str(CORPUS / "germeval.dev.spacy"),
@@ -298,11 +325,13 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.no_package:
         t3 = time.perf_counter()
-        package(model_dir / "model-best", vectors_dir, all_sources(args))
+        package(model_dir / "model-best", vectors_dir, all_sources(args),
+                pretrained_tok2vec(args))
         timings["package_s"] = time.perf_counter() - t3
     summary = {"name": args.name, "sources": args.sources, "seed": SEED,
                "init_from": str(args.init_from) if args.init_from else None,
-               "init_tok2vec": str(args.init_tok2vec) if args.init_tok2vec else None, **timings,
+               "init_tok2vec": str(args.init_tok2vec.resolve()) if args.init_tok2vec else None,
+               **timings,
                "dev_scores": scores}
     (model_dir / "summary.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(summary))

@@ -34,11 +34,13 @@ DEFAULT_SOURCES = "labelled,historic,ler_full"
 
 def write_jsonl(sources: list[str], target: Path) -> tuple[int, int]:
     """One ``{"text": ...}`` line per sentence or article; (lines, characters)."""
+    # Built up front so an unknown source fails before any text is written.
+    streams = [text_stream(source) for source in sources]
     lines = chars = 0
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("w", encoding="utf-8") as out:
-        for source in sources:
-            for text in text_stream(source):
+        for stream in streams:
+            for text in stream:
                 text = text.strip()
                 if text:
                     out.write(json.dumps({"text": text}, ensure_ascii=False) + "\n")

@@ -159,30 +159,33 @@ def source_names(specs: str) -> list[str]:
     return [spec.strip().partition("*")[0] for spec in specs.split(",") if spec.strip()]
 
 
+def earlier_stages(init_from: Path | None) -> list[dict[str, object]]:
+    """The summary.json of every run this one continues (--init-from), nearest first."""
+    chain: list[dict[str, object]] = []
+    while init_from is not None:
+        summary = Path(init_from).resolve().parent / "summary.json"
+        if not summary.exists():
+            break
+        chain.append(json.loads(summary.read_text(encoding="utf-8")))
+        init_from = chain[-1].get("init_from")  # type: ignore[assignment]
+    return chain
+
+
 def all_sources(args: argparse.Namespace) -> list[str]:
-    """This run's sources and, for a second stage, those of the run it started from."""
+    """This run's sources and, for a second stage, those of the runs it started from."""
     names = source_names(args.sources)
-    if args.init_from is not None:
-        summary = args.init_from.resolve().parent / "summary.json"
-        if summary.exists():
-            earlier = json.loads(summary.read_text(encoding="utf-8"))
-            names = all_sources(argparse.Namespace(
-                sources=earlier["sources"], init_from=Path(earlier["init_from"])
-                if earlier.get("init_from") else None)) + names
+    for earlier in earlier_stages(args.init_from):
+        names = source_names(str(earlier["sources"])) + names
     return list(dict.fromkeys(names))
 
 
 def pretrained_tok2vec(args: argparse.Namespace) -> Path | None:
-    """The pretrain.py weights this run, or the first stage it continues, started from."""
+    """The pretrain.py weights this run, or a first stage it continues, started from."""
     if args.init_tok2vec is not None:
         return Path(args.init_tok2vec)
-    if args.init_from is not None:
-        summary = args.init_from.resolve().parent / "summary.json"
-        if summary.exists():
-            earlier = json.loads(summary.read_text(encoding="utf-8"))
-            return pretrained_tok2vec(argparse.Namespace(
-                init_tok2vec=earlier.get("init_tok2vec"),
-                init_from=Path(earlier["init_from"]) if earlier.get("init_from") else None))
+    for earlier in earlier_stages(args.init_from):
+        if earlier.get("init_tok2vec"):
+            return Path(str(earlier["init_tok2vec"]))
     return None
 
 
@@ -300,6 +303,8 @@ def main(argv: list[str] | None = None) -> int:
         # spaCy loads init_tok2vec only when the config has a [pretraining] block (it names
         # the layer the weights go to); config.cfg's is empty, pretrain.py wrote a filled one.
         config_path = args.init_tok2vec.resolve().parent / "config.pretrain.cfg"
+        if not (args.init_tok2vec.exists() and config_path.exists()):
+            raise SystemExit(f"{args.init_tok2vec} or {config_path} missing: run pretrain.py")
     cmd = [sys.executable, "-m", "spacy", "train", str(config_path),
            "--output", str(model_dir), "--gpu-id", "-1",
            "--paths.train", str(train_dir), "--paths.dev", str(CORPUS / "germeval.dev.spacy"),

@@ -35,6 +35,12 @@ class TopicSettings(BaseModel):
     dlq: str = "wire.articles.dlq"
     partitions: int = Field(default=4, ge=1, le=1024)
     replication_factor: int = Field(default=1, ge=1)
+    # ``max.message.bytes`` of every topic the app creates. Apache Kafka's default (1 MiB)
+    # refuses the enriched record of a long article and an oversized raw message that
+    # must still reach the dead-letter topic; a refused write is a publish failure.
+    max_message_bytes: int = Field(default=16 * 1024 * 1024, ge=1024 * 1024)
+    # ``min.insync.replicas`` of the topics the app creates (None: the broker's default).
+    min_insync_replicas: int | None = Field(default=None, ge=1)
 
     def full(self, name: str) -> str:
         return f"{self.prefix}{name}"
@@ -110,6 +116,14 @@ class Settings(BaseSettings):
     # from (streams/broker_watch.py); when not, the worker exits with code 75 to be restarted.
     broker_watch_s: float = Field(default=2.0, gt=0, le=300)
 
+    # A write the broker refuses is tried this many times in all (backoff doubling from
+    # publish_backoff_s) before its input goes to the dead-letter topic (publish_failed).
+    publish_attempts: int = Field(default=5, ge=1, le=50)
+    publish_backoff_s: float = Field(default=0.5, gt=0, le=60)
+    # Idempotent producer (no duplicates from the producer's own retries); None = on with
+    # Apache Kafka, off on the embedded broker.
+    idempotent_producer: bool | None = None
+
     @field_validator("broker_url")
     @classmethod
     def _broker_url(cls, value: str | None) -> str | None:
@@ -146,6 +160,10 @@ class Settings(BaseSettings):
     def tansu(self) -> bool:
         return self.broker_profile == "tansu" or (
             self.broker_profile == "auto" and self.embedded_broker)
+
+    @property
+    def effective_idempotent_producer(self) -> bool:
+        return (not self.tansu) if self.idempotent_producer is None else self.idempotent_producer
 
     @property
     def effective_fast_join(self) -> bool:

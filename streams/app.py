@@ -7,8 +7,11 @@ kills -> retraction records on enriched; copies -> duplicates; anything bad -> d
 
 from __future__ import annotations
 
+import logging
+import os
 import socket
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, NoReturn
 
 import faust
 from faust.web import Request, Response, View
@@ -17,16 +20,20 @@ from config.settings import Settings
 from streams import metrics
 from streams.consumer_lag import ConsumerLagMonitor
 from streams.dead_letter import DeadLetters
+from streams.delivery import EXIT_DELIVERY_FAILED, DeliveryFailed, RetryPolicy
 from streams.enrich_stage import EnrichStage
 from streams.faust_transport import (
     faust_broker_url,
     set_exact_changelog_ends,
     set_fetch_wait,
+    set_idempotent_producer,
 )
 from streams.ingest_stage import IngestStage
 from streams.near_duplicate_stage import NearDuplicateStage
 from streams.publish_sensor import PublishSensor
 from streams.versions_stage import VersionsStage
+
+log = logging.getLogger(__name__)
 
 # Fast join on the embedded broker (measured, see ARCHITECTURE.md): Faust's
 # defaults make a worker wait ~30 s; joins take about half the session timeout.
@@ -72,6 +79,7 @@ class WirestreamApp:
             **options,
         )
         set_fetch_wait(self.app, settings.fetch_max_wait_ms)
+        set_idempotent_producer(self.app, settings.effective_idempotent_producer)
         # Tansu answers ListOffsets(latest) with the last batch's base offset + 1, so
         # Faust's table recovery would stop short of a changelog written in batches.
         set_exact_changelog_ends(self.app, settings.tansu)
@@ -81,9 +89,11 @@ class WirestreamApp:
                   for key, name in self.names.items()}
         self.topics = topics
         dead = DeadLetters(topics["dlq"])
-        self.ingest = IngestStage(settings, topics["canonical"], dead)
+        policy = RetryPolicy(attempts=settings.publish_attempts,
+                             backoff_s=settings.publish_backoff_s)
+        self.ingest = IngestStage(settings, topics["canonical"], dead, policy)
         self.versions = VersionsStage(self.app, settings, topics["canonical"],
-                                      topics["versioned"], dead)
+                                      topics["versioned"], dead, policy)
         # The near-duplicate index's changelog (compacted, one partition, like the
         # versioned topic): the index follows that partition from worker to worker.
         self.index_changelog = self.app.topic(
@@ -92,9 +102,10 @@ class WirestreamApp:
         self.near_duplicates = NearDuplicateStage(settings, topics["deduped"],
                                                   topics["duplicates"], dead, self.worker_name,
                                                   changelog=self.index_changelog,
-                                                  broker_url=broker_url)
+                                                  broker_url=broker_url, policy=policy)
         self.enrich = EnrichStage(settings, topics["enriched"], dead, self.worker_name,
-                                  events=topics["events"])
+                                  events=topics["events"], policy=policy,
+                                  on_delivery_failed=self.stop_uncommitted)
         self.joined = False  # set by the first partition assignment of this process
         metrics.init([*settings.languages, "und"])
         self.app.sensors.add(PublishSensor(self.names[key] for key in OUTPUT_TOPIC_KEYS))
@@ -113,12 +124,34 @@ class WirestreamApp:
     def ready(self) -> bool:
         return self.readiness()["ready"]
 
+    def stop_uncommitted(self, exc: DeliveryFailed) -> NoReturn:
+        """A stage could write neither its output nor the input's dead letter: the process
+        ends at once with that input unacked, so its offset is never committed. Not
+        Faust's graceful stop: that waits for every consumed event to be acked first, and
+        this one never will be (measured: it hung until killed)."""
+        log.critical("stopping the worker: %s", exc)
+        logging.shutdown()
+        os._exit(EXIT_DELIVERY_FAILED)
+
+    def _stopping_on_delivery_failure(self, run: Callable[[faust.StreamT], Awaitable[None]]
+                                      ) -> Callable[[faust.StreamT], Awaitable[None]]:
+        # Faust's supervisor would otherwise restart the agent, which goes on past the input.
+        async def stage(stream: faust.StreamT) -> None:
+            try:
+                await run(stream)
+            except DeliveryFailed as exc:
+                self.stop_uncommitted(exc)
+
+        return stage
+
     def _register(self) -> None:
         app = self.app
-        app.agent(self.topics["raw"], name="ingest")(self.ingest.run)
-        app.agent(self.topics["canonical"], name="versions")(self.versions.run)
-        app.agent(self.topics["versioned"], name="near-duplicates")(self.near_duplicates.run)
-        app.agent(self.topics["deduped"], name="enrich")(self.enrich.run)
+        guard = self._stopping_on_delivery_failure
+        app.agent(self.topics["raw"], name="ingest")(guard(self.ingest.run))
+        app.agent(self.topics["canonical"], name="versions")(guard(self.versions.run))
+        app.agent(self.topics["versioned"],
+                  name="near-duplicates")(guard(self.near_duplicates.run))
+        app.agent(self.topics["deduped"], name="enrich")(guard(self.enrich.run))
         app.timer(self.settings.embargo_check_s, name="embargo-release")(self.versions.tick)
 
         # Started after table recovery, stopped with the app.

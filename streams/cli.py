@@ -214,6 +214,31 @@ def tail(
 
 
 @cli.command()
+def redrive(
+    reason: Annotated[list[str] | None, typer.Option(
+        help="dead-letter reasons to redrive (repeatable)")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="count, produce nothing")]
+    = False,
+) -> None:
+    """Produce dead letters (default: reason publish_failed) again to the topic they came
+    from, once the cause is fixed (e.g. a topic's max.message.bytes raised)."""
+    from streams.redrive import redrive as redrive_letters
+
+    settings = _settings()
+    url = _require_broker(settings)
+    dlq = _topic(settings, "dlq")
+    result = asyncio.run(redrive_letters(url, dlq, frozenset(reason or ["publish_failed"]),
+                                         dry_run=dry_run))
+    verb = "would redrive" if dry_run else "redrove"
+    total = sum(result.redriven.values())
+    out.print(f"scanned {result.scanned} dead letter(s) on {dlq}; {verb} {total}"
+              + "".join(f"\n  {n} to {topic}" for topic, n in sorted(result.redriven.items())))
+    if result.skipped_truncated:
+        err.print(f"[yellow]warning:[/yellow] {result.skipped_truncated} truncated dead "
+                  "letter(s) skipped: their original bytes were cut")
+
+
+@cli.command()
 def demo(
     files: Annotated[list[Path] | None, typer.Argument(help="replay these instead")] = None,
     follow: Annotated[bool, typer.Option(help="keep running until Ctrl-C")] = False,

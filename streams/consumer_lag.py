@@ -111,9 +111,12 @@ class ConsumerLagMonitor(Service):
 
     async def _measure(self) -> dict[TopicPartition, PartitionLag]:
         admin, consumer = await self._clients()
-        await consumer.topics()  # refreshes metadata, so new partitions are seen
-        tps = [TopicPartition(topic, p) for topic in self.topics
-               for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        # Fresh metadata for our topics each time, so new partitions are seen (a consumer
+        # without a subscription keeps no metadata for them on Apache Kafka).
+        described = await admin.describe_topics(list(self.topics))
+        tps = [TopicPartition(t["topic"], p["partition"]) for t in described
+               if t.get("error_code", 0) == 0 and t["topic"] in self.topics
+               for p in sorted(t.get("partitions") or (), key=lambda p: p["partition"])]
         if not tps:
             return {}
         committed = await admin.list_consumer_group_offsets(self.group_id, partitions=tps)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import faust
 
 from processors.article import RejectedInput
 from streams import metrics
 from streams.messages import header_items
+
+if TYPE_CHECKING:
+    from streams.delivery import Delivery
 
 log = logging.getLogger(__name__)
 
@@ -54,28 +57,38 @@ def reason_of(exc: BaseException) -> str:
     return reason if isinstance(reason, str) else "internal_error"
 
 
+def dead_letter_record(message: Any, exc: BaseException, stage: str,
+                       payload: bytes | None = None
+                       ) -> tuple[bytes | None, bytes, list[tuple[str, bytes]]]:
+    """Key, value (the original bytes) and headers of a consumed message's dead letter."""
+    body = payload if payload is not None else (message.value or b"")
+    headers = dead_letter_headers(
+        reason=reason_of(exc), exc=exc, topic=message.topic, partition=message.partition,
+        offset=message.offset, stage=stage, original_headers=header_items(message.headers),
+    )
+    if len(body) > MAX_DEAD_LETTER_BYTES:
+        headers.append((HEADER_PREFIX + "truncated", str(len(body)).encode()))
+        body = body[:MAX_DEAD_LETTER_BYTES]
+    return message.key, body, headers
+
+
 class DeadLetters:
-    """Sends a consumed message, as it was, to the dead-letter topic."""
+    """Sends a consumed message, as it was, to the dead-letter topic, as part of the
+    input's delivery (acknowledged before the input's offset is committed)."""
 
     def __init__(self, topic: faust.TopicT) -> None:
         self.topic = topic
 
-    async def send(self, message: Any, exc: BaseException, stage: str,
+    async def send(self, delivery: Delivery, exc: BaseException,
                    payload: bytes | None = None) -> None:
         reason = reason_of(exc)
         if reason == "internal_error":
-            log.error("unexpected error at %s; dead-lettering", stage, exc_info=exc)
+            log.error("unexpected error at %s; dead-lettering", delivery.stage, exc_info=exc)
         metrics.ARTICLES_REJECTED.labels(reason).inc()
-        metrics.STAGE_ERRORS.labels(stage).inc()
-        body = payload if payload is not None else (message.value or b"")
-        headers = dead_letter_headers(
-            reason=reason, exc=exc, topic=message.topic, partition=message.partition,
-            offset=message.offset, stage=stage, original_headers=header_items(message.headers),
-        )
-        if len(body) > MAX_DEAD_LETTER_BYTES:
-            headers.append((HEADER_PREFIX + "truncated", str(len(body)).encode()))
-            body = body[:MAX_DEAD_LETTER_BYTES]
-        await self.topic.send(key=message.key, value=body, headers=headers)
+        metrics.STAGE_ERRORS.labels(delivery.stage).inc()
+        key, value, headers = dead_letter_record(delivery.message, exc, delivery.stage,
+                                                 payload)
+        await delivery.send(self.topic, key, value, headers)
 
 
 class EnrichmentFailed(RuntimeError):

@@ -22,6 +22,7 @@ from processors.records import dedup_block, enriched_record, retraction_record
 from streams import metrics
 from streams.broker import init_pool_child
 from streams.dead_letter import DeadLetters, EnrichmentFailed
+from streams.delivery import Delivery, DeliveryFailed, RetryPolicy
 from streams.messages import decode, encode, utc_now
 
 # Batches in the pool at once: two keep every process busy while the stage publishes.
@@ -42,8 +43,14 @@ def init_nlp_process(setup: Callable[[EnrichConfig], None], loaded: Any,
 
 class EnrichStage:
     def __init__(self, settings: Settings, out: faust.TopicT, dead: DeadLetters,
-                 worker_name: str, events: faust.TopicT | None = None) -> None:
+                 worker_name: str, events: faust.TopicT | None = None,
+                 policy: RetryPolicy | None = None,
+                 on_delivery_failed: Callable[[DeliveryFailed], object] | None = None) -> None:
         self.settings = settings
+        # Publishing runs in tasks beside the take loop: their fatal error must stop the
+        # worker now, not when the loop next looks at them.
+        self.on_delivery_failed = on_delivery_failed
+        self.policy = policy or RetryPolicy()
         self.out = out
         self.events = events
         self.dead = dead
@@ -117,9 +124,11 @@ class EnrichStage:
                 # Pipelined: batch N+1 goes to the pool while N is still in it, so no
                 # process waits for the stage to publish and take. Records are still
                 # published in consumed order, and offsets acked only after publishing.
-                computed = asyncio.ensure_future(self._compute(events))
-                last = asyncio.ensure_future(self._publish_in_order(last, events, computed,
-                                                                    stream))
+                deliveries = [Delivery(self.dead.topic, event.message, "enrich", self.policy)
+                              for event in events]
+                computed = asyncio.ensure_future(self._compute(events, deliveries))
+                last = asyncio.ensure_future(self._publish_in_order(
+                    last, events, deliveries, computed, stream))
                 in_flight.append(last)
                 while in_flight and (in_flight[0].done() or len(in_flight) > MAX_IN_FLIGHT):
                     await in_flight.popleft()
@@ -131,20 +140,21 @@ class EnrichStage:
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None
 
-    async def _compute(self, events: list[faust.EventT]
-                       ) -> tuple[list[tuple[Any, dict[str, Any]]], list[dict[str, Any]]]:
+    async def _compute(self, events: list[faust.EventT], deliveries: list[Delivery]
+                       ) -> tuple[list[tuple[Any, dict[str, Any], Delivery]],
+                                  list[dict[str, Any]]]:
         """Decode the batch (dead-lettering what is not ours) and enrich it in the pool."""
         metrics.STAGE_ITEMS_IN.labels("enrich").inc(len(events))
-        envelopes: list[tuple[Any, dict[str, Any]]] = []
-        for event in events:
+        envelopes: list[tuple[Any, dict[str, Any], Delivery]] = []
+        for event, delivery in zip(events, deliveries, strict=True):
             try:
                 envelope = decode(event.message.value)
                 Article.from_dict(envelope["article"])  # shape check of our own topic
-                envelopes.append((event.message, envelope))
+                envelopes.append((event.message, envelope, delivery))
             except Exception as exc:
-                await self.dead.send(event.message, exc, stage="enrich")
+                await self.dead.send(delivery, exc)
         started = time.perf_counter()
-        articles = [envelope["article"] for _, envelope in envelopes
+        articles = [envelope["article"] for _, envelope, _ in envelopes
                     if not envelope.get("retract")]
         try:
             results = await self._enrich_in_parallel(articles) if articles else []
@@ -155,18 +165,25 @@ class EnrichStage:
         return envelopes, results
 
     async def _publish_in_order(self, previous: asyncio.Future[None] | None,
-                                events: list[faust.EventT], computed: asyncio.Future[Any],
-                                stream: faust.StreamT) -> None:
+                                events: list[faust.EventT], deliveries: list[Delivery],
+                                computed: asyncio.Future[Any], stream: faust.StreamT) -> None:
         envelopes, results = await computed
         if previous is not None:
             await previous  # the batch before this one is out first
         pending = iter(results)
-        for message, envelope in envelopes:  # in consumed order, retractions included
+        for message, envelope, delivery in envelopes:  # in consumed order, retractions too
             if envelope.get("retract"):
-                await self._retract(message, envelope)
+                await self._retract(message, envelope, delivery)
             else:
-                await self._publish(message, envelope, next(pending))
-        for event in events:
+                await self._publish(message, envelope, next(pending), delivery)
+        # An offset is acked only once the broker has every record derived from it.
+        for event, delivery in zip(events, deliveries, strict=True):
+            try:
+                await delivery.confirm()
+            except DeliveryFailed as exc:
+                if self.on_delivery_failed is not None:
+                    self.on_delivery_failed(exc)
+                raise
             await stream.ack(event)
 
     async def _enrich_in_parallel(self, articles: list[dict[str, Any]]
@@ -187,22 +204,23 @@ class EnrichStage:
                                           "message": "worker process died on this article"}})
         return results
 
-    async def _retract(self, message: Any, envelope: dict[str, Any]) -> None:
+    async def _retract(self, message: Any, envelope: dict[str, Any],
+                       delivery: Delivery) -> None:
         record = retraction_record(
             envelope["article"], dedup=envelope.get("dedup") or dedup_block("kill"),
             received_at=envelope["received_at"], retracted_at=utc_now(),
             source=envelope["source"], worker=self.worker_name)
-        await self.out.send(key=message.key, value=encode(record))
+        await delivery.send(self.out, message.key, encode(record))
         metrics.STAGE_ITEMS_OUT.labels("enrich").inc()
         if self.settings.tombstones:
-            await self.out.send(key=message.key, value=None)
+            await delivery.send(self.out, message.key, None)
 
     async def _publish(self, message: Any, envelope: dict[str, Any],
-                       result: dict[str, Any]) -> None:
+                       result: dict[str, Any], delivery: Delivery) -> None:
         if "error" in result:
             err = result["error"]
             exc = EnrichmentFailed(f"{err['stage']}: {err['class']}: {err['message']}")
-            await self.dead.send(message, exc, stage="enrich")
+            await self.dead.send(delivery, exc)
             return
         record = enriched_record(
             envelope["article"], result,
@@ -210,12 +228,12 @@ class EnrichStage:
             received_at=envelope["received_at"], enriched_at=utc_now(),
             source=envelope["source"], worker=self.worker_name,
         )
-        await self.out.send(key=message.key, value=encode(record))
+        await delivery.send(self.out, message.key, encode(record))
         if self.events is not None:
             # After the article record, so a consumer joining events to articles finds it;
             # key = event id, so a repeat after a crash replaces rather than adds.
             for event in record["events"]:
-                await self.events.send(key=event["event_id"].encode(), value=encode(event))
+                await delivery.send(self.events, event["event_id"].encode(), encode(event))
         for entity in record["entities"]:
             metrics.ENTITIES.labels(entity["label"], str(entity["linked"]).lower()).inc()
         for event in record["events"]:

@@ -30,6 +30,7 @@ from streams.log_end import exact_end_offsets
 SCHEME = "wirestream"
 _APP_ATTRIBUTE = "wirestream_fetch_max_wait_ms"
 _EXACT_ENDS_ATTRIBUTE = "wirestream_exact_changelog_ends"
+_IDEMPOTENT_ATTRIBUTE = "wirestream_idempotent_producer"
 
 
 class ConsumerThread(driver.AIOKafkaConsumerThread):
@@ -55,8 +56,19 @@ class Consumer(driver.Consumer):
         return ConsumerThread(self, loop=self.loop, beacon=self.beacon)
 
 
+class Producer(driver.Producer):
+    def _settings_extra(self) -> Mapping[str, Any]:
+        extra = dict(super()._settings_extra())
+        if getattr(self.app, _IDEMPOTENT_ATTRIBUTE, False):
+            # Faust turns idempotence on only inside transactions; the producer's own
+            # retries must not duplicate records either.
+            extra.update(acks="all", enable_idempotence=True)
+        return extra
+
+
 class Transport(driver.Transport):
     Consumer = Consumer
+    Producer = Producer
 
 
 # Faust looks transports up by URL scheme in this registry.
@@ -70,6 +82,10 @@ def faust_broker_url(broker_url: str) -> str:
 
 def set_fetch_wait(app: faust.App, wait_ms: int) -> None:
     setattr(app, _APP_ATTRIBUTE, wait_ms)
+
+
+def set_idempotent_producer(app: faust.App, on: bool) -> None:
+    setattr(app, _IDEMPOTENT_ATTRIBUTE, on)
 
 
 def set_exact_changelog_ends(app: faust.App, exact: bool) -> None:

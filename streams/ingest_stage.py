@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
+from typing import Any
 
 import faust
 
@@ -13,52 +14,61 @@ from processors.article import Article
 from processors.formats import split_raw
 from streams import metrics
 from streams.dead_letter import DeadLetters
+from streams.delivery import Delivery, RetryPolicy
 from streams.messages import encode, header, seconds_to_iso
 
 _INLINE_PARSE_BYTES = 64 * 1024
 
 
 class IngestStage:
-    def __init__(self, settings: Settings, out: faust.TopicT, dead: DeadLetters) -> None:
+    def __init__(self, settings: Settings, out: faust.TopicT, dead: DeadLetters,
+                 policy: RetryPolicy | None = None) -> None:
         self.settings = settings
         self.out = out
         self.dead = dead
+        self.policy = policy or RetryPolicy()
 
     async def run(self, stream: faust.StreamT) -> None:
+        # Faust acks an event when the loop asks for the next one: everything derived
+        # from it is acknowledged by the broker before that (``Delivery.confirm``).
         async for event in stream.events():
             message = event.message
-            metrics.ARTICLES_RECEIVED.inc()
-            metrics.STAGE_ITEMS_IN.labels("ingest").inc()
-            started = time.perf_counter()
-            payload = message.value if isinstance(message.value, bytes) else b""
-            parse = functools.partial(
-                split_raw, payload, content_type=header(message.headers, "content-type"),
-                max_bytes=self.settings.max_message_bytes,
-                max_body_chars=self.settings.max_body_chars)
-            try:
-                # Typical items parse in well under a millisecond; a big body (HTML
-                # clean-up of up to max_message_bytes) goes to a thread so heartbeats
-                # and the other agents keep running.
-                parts = (parse() if len(payload) < _INLINE_PARSE_BYTES
-                         else await asyncio.get_running_loop().run_in_executor(None, parse))
-            except Exception as exc:  # anything the parser raises: dead-letter, never crash
-                await self.dead.send(message, exc, stage="ingest", payload=payload)
+            delivery = Delivery(self.dead.topic, message, "ingest", self.policy)
+            await self._one(message, delivery)
+            await delivery.confirm()
+
+    async def _one(self, message: Any, delivery: Delivery) -> None:
+        metrics.ARTICLES_RECEIVED.inc()
+        metrics.STAGE_ITEMS_IN.labels("ingest").inc()
+        started = time.perf_counter()
+        payload = message.value if isinstance(message.value, bytes) else b""
+        parse = functools.partial(
+            split_raw, payload, content_type=header(message.headers, "content-type"),
+            max_bytes=self.settings.max_message_bytes,
+            max_body_chars=self.settings.max_body_chars)
+        try:
+            # Typical items parse in well under a millisecond; a big body (HTML
+            # clean-up of up to max_message_bytes) goes to a thread so heartbeats
+            # and the other agents keep running.
+            parts = (parse() if len(payload) < _INLINE_PARSE_BYTES
+                     else await asyncio.get_running_loop().run_in_executor(None, parse))
+        except Exception as exc:  # anything the parser raises: dead-letter, never crash
+            await self.dead.send(delivery, exc, payload=payload)
+            return
+        finally:
+            metrics.PROCESSING_SECONDS.labels("ingest").observe(time.perf_counter() - started)
+        for part in parts:  # a NewsML-G2 newsMessage or a feed carries several items
+            if not isinstance(part.outcome, Article):
+                # The photo next to a story, a broken entry: dead-lettered on its own,
+                # as a standalone document, while the message's articles go on.
+                await self.dead.send(delivery, part.outcome, payload=part.payload)
                 continue
-            finally:
-                metrics.PROCESSING_SECONDS.labels("ingest").observe(time.perf_counter() - started)
-            for part in parts:  # a NewsML-G2 newsMessage or a feed carries several items
-                if not isinstance(part.outcome, Article):
-                    # The photo next to a story, a broken entry: dead-lettered on its own,
-                    # as a standalone document, while the message's articles go on.
-                    await self.dead.send(message, part.outcome, stage="ingest",
-                                         payload=part.payload)
-                    continue
-                article = part.outcome
-                envelope = {
-                    "article": article.to_dict(),
-                    "received_at": seconds_to_iso(message.timestamp),
-                    "source": {"topic": message.topic, "partition": message.partition,
-                               "offset": message.offset},
-                }
-                await self.out.send(key=article.id.encode(), value=encode(envelope))
-                metrics.STAGE_ITEMS_OUT.labels("ingest").inc()
+            article = part.outcome
+            envelope = {
+                "article": article.to_dict(),
+                "received_at": seconds_to_iso(message.timestamp),
+                "source": {"topic": message.topic, "partition": message.partition,
+                           "offset": message.offset},
+            }
+            await delivery.send(self.out, article.id.encode(), encode(envelope))
+            metrics.STAGE_ITEMS_OUT.labels("ingest").inc()

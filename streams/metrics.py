@@ -36,7 +36,8 @@ _FRESHNESS_BUCKETS = (1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 18
 # The stage label's values. "publish" is the producer side: output records handed to
 # the producer (in), acknowledged by the broker (out) or failed (errors).
 STAGES = ("ingest", "versions", "near_duplicates", "enrich", "publish")
-REJECTION_REASONS = (*RejectedInput.REASONS, "enrichment_failed", "internal_error")
+REJECTION_REASONS = (*RejectedInput.REASONS, "enrichment_failed", "internal_error",
+                     "publish_failed")
 VERDICTS = ("new", "update", "correction", "redelivery", "stale", "kill", "held", "released",
             "duplicate")
 
@@ -152,6 +153,23 @@ PARTITION_ASSIGNMENTS = Counter(
 READY = Gauge(
     "wirestream_ready",
     "1 when the worker has joined its consumer group and loaded its pipelines (as /ready).",
+)
+RECORDS_WRITTEN = Counter(
+    "wirestream_records_written_total",
+    "Records the broker acknowledged, by topic: internal hops, outputs and dead letters.",
+    ["topic"],
+)
+PUBLISH_RETRIES = Counter(
+    "wirestream_publish_retries_total",
+    "Writes tried again after the broker refused or did not acknowledge them.",
+    ["topic", "error"],
+)
+PUBLISH_FAILED = Counter(
+    "wirestream_publish_failed_total",
+    "Records that could not be written after every retry, by topic and error. Their input "
+    "went to the dead-letter topic (reason publish_failed), or, when the dead-letter topic "
+    "failed too, the worker stopped without committing it. Any increase needs a look.",
+    ["topic", "error"],
 )
 BUILD_INFO = Gauge(
     "wirestream_build_info",

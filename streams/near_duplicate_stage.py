@@ -25,6 +25,7 @@ from processors.story_matcher import StoryMatcher
 from processors.versions import is_correction
 from streams import metrics
 from streams.dead_letter import DeadLetters
+from streams.delivery import Delivery, RetryPolicy
 from streams.index_changelog import ChangelogStore, catch_up
 from streams.messages import decode, encode, iso_to_seconds, utc_now
 
@@ -37,8 +38,9 @@ def _text(article: dict[str, Any]) -> str:
 class NearDuplicateStage:
     def __init__(self, settings: Settings, out: faust.TopicT, duplicates: faust.TopicT,
                  dead: DeadLetters, worker_name: str, changelog: faust.TopicT | None = None,
-                 broker_url: str | None = None) -> None:
+                 broker_url: str | None = None, policy: RetryPolicy | None = None) -> None:
         self.settings = settings
+        self.policy = policy or RetryPolicy()
         self.out = out
         self.duplicates = duplicates
         self.dead = dead
@@ -78,47 +80,57 @@ class NearDuplicateStage:
 
     async def _flush_changelog(self) -> None:
         """Send the batch's index changes and wait for the broker: the batch's offsets are
-        committed only after this, so an acknowledged input always has its index entry."""
+        committed only after this, so an acknowledged input always has its index entry.
+        Raises ``DeliveryFailed`` (the worker stops) when they cannot be written."""
         pending = self._store.take_pending()
         if self.changelog is None or not pending:
             return
-        futures = [await self.changelog.send(key=key, value=value) for key, value in pending]
-        acked = await asyncio.gather(*futures)
-        self._store.mark_applied(max(meta.offset for meta in acked))
+        delivery = Delivery(self.dead.topic, None, "near_duplicates", self.policy)
+        for key, value in pending:
+            await delivery.send(self.changelog, key, value)
+        await delivery.confirm()
+        self._store.mark_applied(max(meta.offset for meta in delivery.written))
 
     async def run(self, stream: faust.StreamT) -> None:
-        async for events in stream.take_events(self.settings.batch_size,
-                                               within=self.settings.batch_within_s):
+        # noack: events are acked only after every record derived from them is written.
+        async for events in stream.noack_take(self.settings.batch_size,
+                                              within=self.settings.batch_within_s):
             if self._restore_needed:
                 await self._restore()
             metrics.STAGE_ITEMS_IN.labels("near_duplicates").inc(len(events))
-            batch: list[tuple[Any, dict[str, Any]]] = []
-            for event in events:
+            deliveries = [Delivery(self.dead.topic, event.message, "near_duplicates",
+                                   self.policy) for event in events]
+            batch: list[tuple[Any, dict[str, Any], Delivery]] = []
+            for event, delivery in zip(events, deliveries, strict=True):
                 try:
-                    batch.append((event.message, decode(event.message.value)))
+                    batch.append((event.message, decode(event.message.value), delivery))
                 except Exception as exc:
-                    await self.dead.send(event.message, exc, stage="near_duplicates")
-            if not batch:
-                continue
+                    await self.dead.send(delivery, exc)
             started = time.perf_counter()
-            texts = [_text(envelope["article"]) for _, envelope in batch]
-            prints = await asyncio.get_running_loop().run_in_executor(
-                None, lambda texts=texts: [fingerprint(t) for t in texts])
-            for (message, envelope), fp in zip(batch, prints, strict=True):
-                await self._one(message, envelope, fp)
-            await self._flush_changelog()
-            metrics.INDEX_ARTICLES.set(len(self.matcher.index))
-            metrics.PROCESSING_SECONDS.labels("near_duplicates").observe(
-                time.perf_counter() - started)
+            if batch:
+                texts = [_text(envelope["article"]) for _, envelope, _ in batch]
+                prints = await asyncio.get_running_loop().run_in_executor(
+                    None, lambda texts=texts: [fingerprint(t) for t in texts])
+                for (message, envelope, delivery), fp in zip(batch, prints, strict=True):
+                    await self._one(message, envelope, fp, delivery)
+                await self._flush_changelog()
+            for event, delivery in zip(events, deliveries, strict=True):
+                await delivery.confirm()
+                await stream.ack(event)
+            if batch:
+                metrics.INDEX_ARTICLES.set(len(self.matcher.index))
+                metrics.PROCESSING_SECONDS.labels("near_duplicates").observe(
+                    time.perf_counter() - started)
 
-    async def _one(self, message: Any, envelope: dict[str, Any], fp: Any) -> None:
+    async def _one(self, message: Any, envelope: dict[str, Any], fp: Any,
+                   delivery: Delivery) -> None:
         article = envelope["article"]
         if envelope.get("retract"):
             # A killed story leaves the index: later copies must not join a dead story.
             dedup = envelope.get("dedup") or {}
             dedup["story_id"] = self.matcher.forget(article["id"])
             envelope["dedup"] = dedup
-            await self.out.send(key=message.key, value=encode(envelope))
+            await delivery.send(self.out, message.key, encode(envelope))
             metrics.STAGE_ITEMS_OUT.labels("near_duplicates").inc()
             return
         match = self.matcher.observe(article["id"], article.get("headline") or "", fp,
@@ -133,9 +145,9 @@ class NearDuplicateStage:
             record = duplicate_record(article, dedup=dedup, received_at=envelope["received_at"],
                                       seen_at=utc_now(), source=envelope["source"],
                                       worker=self.worker_name)
-            await self.duplicates.send(key=message.key, value=encode(record))
+            await delivery.send(self.duplicates, message.key, encode(record))
             if not self.settings.duplicates_to_enriched:
                 return
         envelope["dedup"] = dedup
-        await self.out.send(key=message.key, value=encode(envelope))
+        await delivery.send(self.out, message.key, encode(envelope))
         metrics.STAGE_ITEMS_OUT.labels("near_duplicates").inc()

@@ -21,7 +21,9 @@ from processors.article import Article
 from processors.records import dedup_block
 from processors.versions import decide, parse_time, release
 from streams import metrics
+from streams.admin import topic_configs
 from streams.dead_letter import DeadLetters
+from streams.delivery import Delivery, DeliveryFailed, RetryPolicy
 from streams.messages import decode, encode, utc_now
 
 log = logging.getLogger(__name__)
@@ -31,8 +33,10 @@ CONTROL_RELEASE = "release"
 
 class VersionsStage:
     def __init__(self, app: faust.App, settings: Settings, source: faust.TopicT,
-                 out: faust.TopicT, dead: DeadLetters) -> None:
+                 out: faust.TopicT, dead: DeadLetters,
+                 policy: RetryPolicy | None = None) -> None:
         self.app = app
+        self.policy = policy or RetryPolicy()
         self.settings = settings
         self.source = source
         self.out = out
@@ -41,6 +45,8 @@ class VersionsStage:
         self.table = app.Table("story-versions", default=None,
                                partitions=settings.topics.partitions,
                                key_type=bytes, value_type=bytes,
+                               # A held version keeps its whole article in the table.
+                               extra_topic_configs=topic_configs(settings),
                                help="Per story id: versions seen, held versions.")
         self._due: list[tuple[float, str]] = []  # (release time, story id) heap
         self._rescan = True  # after start and every rebalance: rebuild the heap from the table
@@ -59,56 +65,66 @@ class VersionsStage:
         async for event in stream.events():
             message = event.message
             started = time.perf_counter()
+            delivery = Delivery(self.dead.topic, message, "versions", self.policy)
             try:
                 envelope = decode(message.value)
                 if envelope.get("control") == CONTROL_RELEASE:
-                    await self._release(str(envelope["id"]))
+                    await self._release(str(envelope["id"]), delivery)
                     continue  # our own timer's message, not an item: not counted in
                 article = Article.from_dict(envelope["article"])
             except Exception as exc:
                 metrics.STAGE_ITEMS_IN.labels("versions").inc()
-                await self.dead.send(message, exc, stage="versions")
+                await self.dead.send(delivery, exc)
+                await delivery.confirm()
                 continue
             metrics.STAGE_ITEMS_IN.labels("versions").inc()
-            await self._decide(article, envelope)
+            await self._decide(article, envelope, delivery)
             metrics.PROCESSING_SECONDS.labels("versions").observe(time.perf_counter() - started)
 
-    async def _decide(self, article: Article, envelope: dict[str, Any]) -> None:
+    async def _decide(self, article: Article, envelope: dict[str, Any],
+                      delivery: Delivery) -> None:
         key = article.id
         state = self._get(key)
         decision = decide(state, article, datetime.now(UTC))
+        if decision.retract:
+            # Same path as the article versions, so a consumer never sees the kill
+            # overtaken by the version it retracts.
+            envelope["retract"] = True
+            await self._forward(envelope, decision.verdict, decision.supersedes, delivery)
+        if decision.publish:
+            await self._forward(envelope, decision.verdict, decision.supersedes, delivery)
+        # The story's state changes only once what it decided is written: a version whose
+        # output failed (and went to the dead-letter topic) is not "seen", so a redelivery
+        # of it is not dropped as one; and a crash before this point replays the input
+        # against the old state instead of dropping it as a redelivery.
+        if not await delivery.confirm():
+            return
         metrics.DEDUP_VERDICTS.labels(decision.verdict).inc()
         if decision.state is not state:  # redeliveries and stale copies change nothing
             self._put(key, decision.state)
         if decision.release_at:
             self._schedule(key, decision.release_at)
-        if decision.retract:
-            # Same path as the article versions, so a consumer never sees the kill
-            # overtaken by the version it retracts.
-            envelope["retract"] = True
-            await self._forward(envelope, decision.verdict, decision.supersedes)
-        if decision.publish:
-            await self._forward(envelope, decision.verdict, decision.supersedes)
 
     async def _forward(self, envelope: dict[str, Any], verdict: str,
-                       supersedes: int | None) -> None:
+                       supersedes: int | None, delivery: Delivery) -> None:
         envelope["dedup"] = dedup_block(verdict, supersedes=supersedes)
-        await self.out.send(key=envelope["article"]["id"].encode(), value=encode(envelope))
+        await delivery.send(self.out, envelope["article"]["id"].encode(), encode(envelope))
         metrics.STAGE_ITEMS_OUT.labels("versions").inc()
 
-    async def _release(self, key: str) -> None:
+    async def _release(self, key: str, delivery: Delivery) -> None:
         released = release(self._get(key), datetime.now(UTC))
         if released is None:  # already released, superseded or not due: nothing to do
             log.debug("release of %s: nothing held or not due", key)
             return
         article, decision = released
-        self._put(key, decision.state)
-        metrics.DEDUP_VERDICTS.labels(decision.verdict).inc()
         held_envelope = {
             "article": article.to_dict(), "received_at": utc_now(),
             "source": {"topic": self.source.get_topic_name(), "partition": -1, "offset": -1},
         }
-        await self._forward(held_envelope, decision.verdict, decision.supersedes)
+        await self._forward(held_envelope, decision.verdict, decision.supersedes, delivery)
+        if await delivery.confirm():
+            self._put(key, decision.state)
+            metrics.DEDUP_VERDICTS.labels(decision.verdict).inc()
 
     def _schedule(self, key: str, release_at: str) -> None:
         when = parse_time(release_at)
@@ -135,6 +151,13 @@ class VersionsStage:
             log.info("embargo timer: %d held version(s) waiting for release", len(self._due))
         now = datetime.now(UTC).timestamp()
         while self._due and self._due[0][0] <= now:
-            _, key = heapq.heappop(self._due)
-            await self.source.send(key=key.encode(),
-                                   value=encode({"control": CONTROL_RELEASE, "id": key}))
+            due = heapq.heappop(self._due)
+            delivery = Delivery(self.dead.topic, None, "versions", self.policy)
+            await delivery.send(self.source, due[1].encode(),
+                                encode({"control": CONTROL_RELEASE, "id": due[1]}))
+            try:
+                await delivery.confirm()
+            except DeliveryFailed:
+                heapq.heappush(self._due, due)  # asked again at the next tick
+                log.error("embargo release of %s could not be requested; will retry", due[1])
+                return

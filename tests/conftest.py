@@ -1,4 +1,10 @@
-"""Shared fixtures: the real data folder, the embedded broker, worker processes."""
+"""Shared fixtures: the real data folder, the broker, worker processes.
+
+The broker is Apache Kafka 4.x (fetched from Maven Central and started here) unless
+``WIRESTREAM_TEST_BROKER`` names another: ``kafka-3.9.x``, ``tansu``, ``kafka-cluster``
+(see streams/local_brokers.py). ``make test`` runs the whole suite on Kafka 4.x, then
+the ``smoke`` set on Kafka 3.9.x and on Tansu.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from streams.broker import EmbeddedBroker, free_port
+from streams.broker import free_port
+from streams.local_brokers import LocalBroker, is_tansu, local_broker
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+TEST_BROKER = os.environ.get("WIRESTREAM_TEST_BROKER", "kafka")
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 
 
@@ -23,11 +31,10 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(scope="session")
-def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedBroker]:
-    """One embedded Tansu broker for the test session (real Kafka protocol over TCP)."""
-    log_path = tmp_path_factory.mktemp("broker") / "tansu.log"
-    with EmbeddedBroker(log_path=log_path) as embedded:
-        yield embedded
+def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalBroker]:
+    """One broker for the test session (real Kafka protocol over TCP)."""
+    with local_broker(TEST_BROKER, tmp_path_factory.mktemp("broker")) as started:
+        yield started
 
 
 _namespaces = itertools.count(1)
@@ -42,7 +49,8 @@ def namespace_env(tmp_path: Path) -> dict[str, str]:
         "WIRESTREAM_APP_ID": f"wirestream-test-{os.getpid()}-{n}",
         "WIRESTREAM_METRICS_PORT": str(free_port()),
         "WIRESTREAM_DATA_DIR": str(tmp_path / "data"),
-        "WIRESTREAM_BROKER_PROFILE": "tansu",
+        "WIRESTREAM_BROKER_PROFILE": "tansu" if is_tansu(TEST_BROKER) else "kafka",
+        "WIRESTREAM_FAST_JOIN": "true",  # the local Kafka allows short sessions
         "WIRESTREAM_NLP_PROCESSES": "1",
         "WIRESTREAM_BATCH_WITHIN_S": "0.2",
     }

@@ -1,10 +1,15 @@
-"""Reliability scenarios on the embedded broker: a crashed worker, a worker leaving its
-group, a lost broker. Real articles (Reuters + 10kGNAD) with redeliveries, updates and
-near-duplicate copies mixed in.
+"""Reliability scenarios: a crashed worker, a worker leaving its group, a lost broker, a
+topic that refuses writes, broker leaders killed under load. Real articles (Reuters +
+10kGNAD) with redeliveries, updates and near-duplicate copies mixed in.
 
     python bench/reliability.py crash --n 2000 --reference   # kill -9 at a random point
     python bench/reliability.py scaleout --per-round 100      # SIGTERM, then kill -9
     python bench/reliability.py brokerloss --n 100 --outage 20
+    python bench/reliability.py publish-failure --broker kafka --n 300
+    python bench/reliability.py leader-kill --broker kafka-cluster --n 1000 --kills 3
+
+``--broker``: tansu (the embedded broker, the default), kafka (Apache Kafka 4.x, one
+node), kafka-3.9.x, kafka-cluster (three nodes, replication factor 3, min ISR 2).
 
 Each prints its figures (input, output, dead-lettered, lost, repeated, recovery time),
 then one JSON line. The integration tests (tests/integration/test_reliability_*.py) run
@@ -17,6 +22,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import random
 import signal
@@ -39,9 +45,12 @@ from config.settings import settings_with_env as settings_for
 from processors.formats import parse_raw
 from processors.near_duplicates import NearDuplicateIndex, fingerprint
 from processors.versions import is_correction
-from streams.admin import ensure_app_topics
+from streams.admin import alter_topic_config, ensure_app_topics
+from streams.apache_kafka import KafkaCluster
 from streams.broker import EmbeddedBroker, free_port
 from streams.kafka_io import InMessage, OutMessage, consume_with_ticks, produce
+from streams.local_brokers import LocalBroker, is_tansu, local_broker, parse_kind
+from streams.redrive import redrive
 from streams.worker_process import WorkerProcess
 from streams.worker_process import scrape as scrape_or_raise
 
@@ -173,12 +182,18 @@ def corpus(n: int) -> list[dict[str, Any]]:
 
 # --- processes -------------------------------------------------------------------------
 
-def deployment_env(workdir: Path, name: str, **extra: str) -> dict[str, str]:
+def deployment_env(workdir: Path, name: str, broker: str = "tansu",
+                   **extra: str) -> dict[str, str]:
+    nodes = parse_kind(broker)[2]
     return {
         "WIRESTREAM_TOPICS__PREFIX": f"{name}.", "WIRESTREAM_APP_ID": f"wirestream-{name}",
         "WIRESTREAM_METRICS_PORT": str(free_port()),
         "WIRESTREAM_DATA_DIR": str(workdir / f"{name}-data"),
-        "WIRESTREAM_BROKER_PROFILE": "tansu", "WIRESTREAM_NLP_PROCESSES": "1",
+        "WIRESTREAM_BROKER_PROFILE": "tansu" if is_tansu(broker) else "kafka",
+        # The local Kafka allows the short sessions of fast joins (group.min.session...).
+        "WIRESTREAM_FAST_JOIN": "true",
+        "WIRESTREAM_TOPICS__REPLICATION_FACTOR": str(min(3, nodes)),
+        "WIRESTREAM_NLP_PROCESSES": "1",
         "WIRESTREAM_BATCH_WITHIN_S": "0.2", "WIRESTREAM_LAG_CHECK_S": "1", **extra,
     }
 
@@ -568,12 +583,22 @@ async def scaleout(broker_url: str, env: dict[str, str], workdir: Path,
     return result
 
 
+def _fresh_broker(kind: str, port: int, workdir: Path, n: int) -> LocalBroker:
+    """A new, empty broker of ``kind`` listening on ``port`` (one node)."""
+    if is_tansu(kind):
+        return EmbeddedBroker(port=port, log_path=workdir / f"tansu-{n}.log").start()
+    version = parse_kind(kind)[1] or "4.x"
+    return KafkaCluster(version, nodes=1, ports=[port],
+                        work_dir=workdir / f"kafka-{n}").start()
+
+
 async def broker_loss(port: int, env: dict[str, str], workdir: Path, plan: ReplayPlan,
-                      outage_s: float, deadline_s: float = 600) -> dict[str, Any]:
-    """A worker on its own embedded broker; the broker stops for ``outage_s`` and a new,
-    empty one starts on the same port; topics are created and the input produced again.
-    This function plays the supervisor: a worker that exits is started again."""
-    broker = EmbeddedBroker(port=port, log_path=workdir / "tansu-1.log").start()
+                      outage_s: float, deadline_s: float = 600,
+                      broker_kind: str = "tansu") -> dict[str, Any]:
+    """A worker on its own broker; the broker stops for ``outage_s`` and a new, empty one
+    starts on the same port; topics are created and the input produced again. This
+    function plays the supervisor: a worker that exits is started again."""
+    broker = _fresh_broker(broker_kind, port, workdir, 1)
     url = broker.url
     settings = settings_for(env, url)
     names = settings.topic_names()
@@ -594,7 +619,7 @@ async def broker_loss(port: int, env: dict[str, str], workdir: Path, plan: Repla
         while time.monotonic() - stopped_at < outage_s:  # the outage itself, not a wait
             exited_during_outage |= not worker.alive()
             await asyncio.sleep(0.5)
-        broker = EmbeddedBroker(port=port, log_path=workdir / "tansu-2.log").start()
+        broker = _fresh_broker(broker_kind, port, workdir, 2)
         restarted_at = time.monotonic()
         await ensure_app_topics(settings, url)
         await produce(url, names["raw"], plan.messages)
@@ -624,11 +649,149 @@ async def broker_loss(port: int, env: dict[str, str], workdir: Path, plan: Repla
         worker.stop()
         broker.stop()
     result.update({
-        "scenario": "brokerloss", "outage_s": outage_s,
+        "scenario": "brokerloss", "broker": broker_kind, "outage_s": outage_s,
         "exited_during_outage": exited_during_outage, "exit_codes": exits,
         "restarts": restarts, "exit_messages": messages[:3],
         "recovery_s": round(complete_at - restarted_at, 2),
         "final_exit_code": final_code, "orphans_after_stop": len(orphans),
+    })
+    return result
+
+
+def dead_letter_keys(dead: list[InMessage], reason: str = "publish_failed") -> set[Key]:
+    """(story id, version) of the internal envelopes dead-lettered with ``reason``."""
+    keys: set[Key] = set()
+    for msg in dead:
+        if msg.header("wirestream.reason") != reason:
+            continue
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            article = json.loads(msg.value)["article"]
+            keys.add((str(article["id"]), int(article.get("version") or 1)))
+    return keys
+
+
+TINY_TOPIC = {"max.message.bytes": "600"}  # smaller than any enriched record
+
+
+async def publish_failure(broker_url: str, env: dict[str, str], workdir: Path,
+                          plan: ReplayPlan, deadline_s: float = 900) -> dict[str, Any]:
+    """The enriched topic refuses every record (a tiny max.message.bytes) while the replay
+    goes through: every input must be dead-lettered (publish_failed) and committed, none
+    silently dropped. Then the topic is fixed, the dead letters redriven, and everything
+    must come out with its verdict."""
+    settings = settings_for(env, broker_url)
+    names = settings.topic_names()
+    await ensure_app_topics(settings, broker_url)
+    roomy = {"max.message.bytes": str(settings.topics.max_message_bytes)}
+    await alter_topic_config(broker_url, names["enriched"], TINY_TOPIC)
+    port = env["WIRESTREAM_METRICS_PORT"]
+    worker = WorkerProcess(broker_url, workdir / "publish-failure-worker.log", env,
+                           cwd=REPO_ROOT)
+    want = set(plan.expected)
+    try:
+        async with Collector(broker_url, names["enriched"], names["dlq"]) as out:
+            await wait_ready(port, worker)
+            started = time.monotonic()
+            await produce(broker_url, names["raw"], plan.messages)
+            await out.until(lambda: want <= dead_letter_keys(out.dead) | out.seen(),
+                            deadline_s, worker.alive, "every record written or dead-lettered")
+            await settle(out, port, worker)  # every input committed
+            refused_at = time.monotonic()
+            during = {
+                "dead_lettered": len(dead_letter_keys(out.dead)),
+                "output": len(out.records),
+                "lost": len(want - dead_letter_keys(out.dead) - out.seen()),
+                "publish_failed_metric": metric_sum(
+                    scrape(port), "wirestream_publish_failed_total"),
+            }
+            await alter_topic_config(broker_url, names["enriched"], roomy)
+            redriven = await redrive(broker_url, names["dlq"])
+            await out.until(lambda: want <= out.seen(), deadline_s, worker.alive,
+                            "every record after the redrive")
+            complete_at = max(r.at for r in out.records if r.key in want)
+            await settle(out, port, worker)
+            result = summarize(plan, out.records, len(dead_letter_keys(out.dead)))
+    finally:
+        worker.stop()
+    result.update({
+        "scenario": "publish-failure", "while_refused": during,
+        "redriven": sum(redriven.redriven.values()),
+        "refused_phase_s": round(refused_at - started, 2),
+        "redrive_to_complete_s": round(complete_at - refused_at, 2),
+        "verdicts": first_verdicts(out.records),
+    })
+    return result
+
+
+async def leader_kill(cluster: KafkaCluster, env: dict[str, str], workdir: Path,
+                      plan: ReplayPlan, kills: int, rolling: bool = True,
+                      deadline_s: float = 1200) -> dict[str, Any]:
+    """One worker on a 3-node cluster. While the replay is processed, kill -9 the leader
+    of partition 0 of the raw, the enriched and the version table's changelog topic in
+    turn (``kills`` times), each restarted once output moved on without it; then a
+    rolling restart of all three nodes. Nothing may be lost; verdicts as planned."""
+    url = cluster.bootstrap
+    settings = settings_for(env, url)
+    names = settings.topic_names()
+    await ensure_app_topics(settings, url)
+    changelog = f"{settings.group_id}-story-versions-changelog"
+    targets = [names["raw"], names["enriched"], changelog]
+    port = env["WIRESTREAM_METRICS_PORT"]
+    worker = WorkerProcess(url, workdir / "leader-kill-worker.log", env, cwd=REPO_ROOT)
+    want = set(plan.expected)
+    events: list[dict[str, Any]] = []
+
+    async def progress(fraction: float) -> None:
+        goal = int(len(want) * fraction)
+        await out.until(lambda: len(want & out.seen()) >= goal, deadline_s, worker.alive,
+                        f"{fraction:.0%} of the output")
+
+    try:
+        async with Collector(url, names["enriched"], names["dlq"]) as out:
+            await wait_ready(port, worker)
+            started = time.monotonic()
+            await produce(url, names["raw"], plan.messages)
+            steps = kills + (1 if rolling else 0)
+            for k in range(kills):
+                await progress((k + 0.5) / (steps + 1))
+                topic = targets[k % len(targets)]
+                leader = (await asyncio.to_thread(cluster.leaders, topic)).get(0, -1)
+                if leader < 1:
+                    events.append({"kill": topic, "leader": None})
+                    continue
+                before = len(out.records)
+                killed_at = time.monotonic()
+                await asyncio.to_thread(cluster.kill, leader)
+                # Output goes on with the node down (replication 3, min ISR 2)...
+                await out.until(lambda b=before: len(out.records) > b + 5
+                                or want <= out.seen(), deadline_s, worker.alive,
+                                f"output with node {leader} down")
+                down_s = time.monotonic() - killed_at
+                await asyncio.to_thread(cluster.restart, leader)  # ...and it comes back
+                events.append({"kill": topic, "leader": leader,
+                               "output_before": before, "down_s": round(down_s, 2),
+                               "back_s": round(time.monotonic() - killed_at, 2)})
+            if rolling:
+                await progress((kills + 0.5) / (steps + 1))
+                rolled_at = time.monotonic()
+                for node in cluster.nodes:
+                    await asyncio.to_thread(cluster.restart, node.node_id)
+                events.append({"rolling_restart_s": round(time.monotonic() - rolled_at, 2),
+                               "output_before": len(out.records)})
+            await out.until(lambda: want <= out.seen(), deadline_s, worker.alive,
+                            "every expected record")
+            complete_at = max(r.at for r in out.records if r.key in want)
+            await settle(out, port, worker)
+            samples = scrape(port)
+            result = summarize(plan, out.records, len(out.dead))
+    finally:
+        worker.stop()
+    result.update({
+        "scenario": "leader-kill", "nodes": len(cluster.nodes), "faults": events,
+        "publish_retries": metric_sum(samples, "wirestream_publish_errors_total"),
+        "publish_failed": metric_sum(samples, "wirestream_publish_failed_total"),
+        "total_s": round(complete_at - started, 2),
+        "verdicts": first_verdicts(out.records),
     })
     return result
 
@@ -640,6 +803,14 @@ def _print(result: dict[str, Any]) -> None:
         if key not in {"verdicts", "mismatch_examples"}:
             print(f"{key:>26} {value}")
     print(json.dumps({k: v for k, v in result.items() if k != "verdicts"}))
+
+
+def _with_reference(result: dict[str, Any], reference: dict[str, Any]) -> None:
+    differ = {f"{k[0]}@{k[1]}": [v, reference["verdicts"].get(k)]
+              for k, v in result["verdicts"].items() if reference["verdicts"].get(k) != v}
+    result["reference"] = {k: v for k, v in reference.items() if k != "verdicts"}
+    result["verdicts_differ_from_reference"] = len(differ)
+    result["differ_examples"] = dict(list(differ.items())[:5])
 
 
 def main() -> None:
@@ -654,41 +825,74 @@ def main() -> None:
     p_loss = sub.add_parser("brokerloss", help="replace the broker under a running worker")
     p_loss.add_argument("--n", type=int, default=100)
     p_loss.add_argument("--outage", type=float, default=20.0)
-    for p in (p_crash, p_scale, p_loss):
+    p_fail = sub.add_parser("publish-failure",
+                            help="the enriched topic refuses writes; then fixed and redriven")
+    p_fail.add_argument("--n", type=int, default=300)
+    p_kill = sub.add_parser("leader-kill",
+                            help="kill -9 partition leaders and roll a 3-node cluster")
+    p_kill.add_argument("--n", type=int, default=1000)
+    p_kill.add_argument("--kills", type=int, default=3)
+    p_kill.add_argument("--no-rolling", action="store_true")
+    p_kill.add_argument("--reference", action="store_true",
+                        help="also run the same input uninterrupted and compare verdicts")
+    for p in (p_crash, p_scale, p_loss, p_fail, p_kill):
         p.add_argument("--seed", type=int, default=9)
+        p.add_argument("--broker", default="kafka-cluster" if p is p_kill else "tansu",
+                       help="tansu, kafka, kafka-3.9.x or kafka-cluster")
     args = parser.parse_args()
 
     from bench.corpora import require_shared
 
     require_shared()
+    # The output readers reconnect on their own while brokers die and come back.
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
     workdir = Path(tempfile.mkdtemp(prefix="wirestream-reliability-"))
     print(f"{'workdir':>26} {workdir}")
+    print(f"{'broker':>26} {args.broker}")
     partitions = Settings().topics.partitions
+    kind = args.broker
+
+    def env(name: str) -> dict[str, str]:
+        return deployment_env(workdir, name, kind)
+
     if args.scenario == "brokerloss":
+        if parse_kind(kind)[2] > 1:
+            raise SystemExit("brokerloss replaces a one-node broker: --broker tansu or kafka")
         plan = build_replay(corpus(args.n), args.n, args.seed, partitions)
-        result = asyncio.run(broker_loss(free_port(), deployment_env(workdir, "loss"),
-                                         workdir, plan, args.outage))
+        result = asyncio.run(broker_loss(free_port(), env("loss"), workdir, plan,
+                                         args.outage, broker_kind=kind))
         _print(result)
         return
-    with EmbeddedBroker(log_path=workdir / "tansu.log") as broker:
+    if args.scenario == "publish-failure" and is_tansu(kind):
+        raise SystemExit("the embedded broker does not enforce max.message.bytes: use "
+                         "--broker kafka or kafka-cluster")
+    if args.scenario == "leader-kill" and parse_kind(kind)[2] < 3:
+        raise SystemExit("leader-kill needs --broker kafka-cluster")
+    with local_broker(kind, workdir) as broker:
+        url = broker.url
         if args.scenario == "crash":
             plan = build_replay(corpus(args.n), args.n, args.seed, partitions)
             fraction = random.Random(args.seed).uniform(0.2, 0.8)
-            result = asyncio.run(crash(broker.url, deployment_env(workdir, "crash"), workdir,
-                                       plan, fraction))
+            result = asyncio.run(crash(url, env("crash"), workdir, plan, fraction))
             if args.reference:
-                reference = asyncio.run(uninterrupted(
-                    broker.url, deployment_env(workdir, "reference"), workdir, plan))
-                differ = {f"{k[0]}@{k[1]}": [v, reference["verdicts"].get(k)]
-                          for k, v in result["verdicts"].items()
-                          if reference["verdicts"].get(k) != v}
-                result["reference"] = {k: v for k, v in reference.items() if k != "verdicts"}
-                result["verdicts_differ_from_reference"] = len(differ)
-                result["differ_examples"] = dict(list(differ.items())[:5])
+                _with_reference(result, asyncio.run(uninterrupted(
+                    url, env("reference"), workdir, plan)))
+        elif args.scenario == "publish-failure":
+            plan = build_replay(corpus(args.n), args.n, args.seed, partitions)
+            result = asyncio.run(publish_failure(url, env("refused"), workdir, plan))
+        elif args.scenario == "leader-kill":
+            assert isinstance(broker, KafkaCluster)
+            plan = build_replay(corpus(args.n), args.n, args.seed, partitions)
+            result = asyncio.run(leader_kill(broker, env("faults"), workdir, plan,
+                                             args.kills, rolling=not args.no_rolling))
+            if args.reference:
+                _with_reference(result, asyncio.run(uninterrupted(
+                    url, env("reference"), workdir, plan)))
         else:
             articles = corpus(args.per_round * 4)
-            result = asyncio.run(scaleout(broker.url, deployment_env(workdir, "scale"),
-                                          workdir, articles, args.per_round, args.seed))
+            result = asyncio.run(scaleout(url, env("scale"), workdir, articles,
+                                          args.per_round, args.seed))
+    result["broker"] = kind
     _print(result)
 
 

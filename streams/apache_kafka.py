@@ -136,7 +136,10 @@ class KafkaCluster:
 
     def __init__(self, version: str = DEFAULT_LINE, nodes: int = 1,
                  work_dir: Path | None = None, start_timeout_s: float = 120.0,
-                 broker_config: dict[str, str] | None = None) -> None:
+                 broker_config: dict[str, str] | None = None,
+                 ports: list[int] | None = None) -> None:
+        """``ports``: the nodes' client ports (default: free ones), e.g. to start a new,
+        empty cluster where an old one listened."""
         if nodes < 1:
             raise ValueError("a cluster needs at least one node")
         self.version = resolve_version(version)
@@ -146,7 +149,8 @@ class KafkaCluster:
         self._own_dir = work_dir is None
         self.work_dir = work_dir or Path(tempfile.mkdtemp(prefix="wirestream-kafka-"))
         self.cluster_id = new_cluster_id()
-        self.nodes = [KafkaNode(i, free_port(), free_port(), self.work_dir / f"node-{i}")
+        client_ports = ports or [free_port() for _ in range(nodes)]
+        self.nodes = [KafkaNode(i, client_ports[i - 1], free_port(), self.work_dir / f"node-{i}")
                       for i in range(1, nodes + 1)]
         self.libs: Path | None = None
 
@@ -178,6 +182,27 @@ class KafkaCluster:
 
     def node(self, node_id: int) -> KafkaNode:
         return self.nodes[node_id - 1]
+
+    def leaders(self, topic: str) -> dict[int, int]:
+        """Partition -> node id of its current leader (-1: none)."""
+        from aiokafka.admin import AIOKafkaAdminClient
+
+        async def describe() -> dict[int, int]:
+            admin = AIOKafkaAdminClient(bootstrap_servers=self.live_bootstrap(),
+                                        request_timeout_ms=10_000)
+            await admin.start()
+            try:
+                described = await admin.describe_topics([topic])
+            finally:
+                await admin.close()
+            return {p["partition"]: p["leader"] for t in described if t["topic"] == topic
+                    for p in t.get("partitions") or ()}
+
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, describe()).result()
+
+    def live_bootstrap(self) -> str:
+        return ",".join(n.bootstrap for n in self.nodes if n.alive()) or self.bootstrap
 
     def _properties(self, node: KafkaNode) -> str:
         replication = min(3, self.size)

@@ -107,7 +107,8 @@ class WirestreamApp:
                                   events=topics["events"], policy=policy,
                                   on_delivery_failed=self.stop_uncommitted)
         self.joined = False  # set by the first partition assignment of this process
-        metrics.init([*settings.languages, "und"])
+        metrics.init([*settings.languages, "und"],
+                     topics=[*self.names.values(), settings.index_changelog_topic()])
         self.app.sensors.add(PublishSensor(self.names[key] for key in OUTPUT_TOPIC_KEYS))
         self.lag_monitor = ConsumerLagMonitor(
             broker_url, settings.group_id, [self.names[key] for key in SOURCE_TOPIC_KEYS],

@@ -58,19 +58,48 @@ def read_items(paths: list[Path]) -> tuple[list[RawItem], list[str]]:
 
 
 @cli.command()
-def broker(port: Annotated[int, typer.Option(help="TCP port on 127.0.0.1")] = 9092) -> None:
-    """Run the embedded Tansu broker in the foreground, with the topics created."""
+def broker(
+    port: Annotated[int, typer.Option(help="TCP port on 127.0.0.1 (the embedded broker)")]
+    = 9092,
+    kafka: Annotated[str | None, typer.Option(
+        help="run Apache Kafka instead of the embedded broker: 4.x, 3.9.x or an exact "
+             "version (fetched from Maven Central; needs Java 17+ and Maven)")] = None,
+    nodes: Annotated[int, typer.Option(help="Apache Kafka nodes (3: replication factor 3, "
+                                            "min.insync.replicas 2)", min=1, max=9)] = 1,
+    fetch_only: Annotated[bool, typer.Option(
+        "--fetch-only", help="fetch Apache Kafka's jars into the cache and exit")] = False,
+) -> None:
+    """Run a broker in the foreground with the topics created: the embedded Tansu broker,
+    or Apache Kafka (KRaft) on free loopback ports with --kafka."""
+    from streams.apache_kafka import KafkaCluster, cache_root, fetch_kafka, resolve_version
     from streams.broker import BrokerError, EmbeddedBroker
     from streams.worker import prepare_topics
 
     settings = _settings()
     try:
-        with EmbeddedBroker(port=port) as embedded:
-            prepare_topics(settings, embedded.url)
-            out.print(f"embedded broker on [bold]{embedded.bootstrap}[/bold]; topics: "
+        if fetch_only:
+            for line in [kafka] if kafka else ["4.x", "3.9.x"]:
+                libs = fetch_kafka(line)
+                out.print(f"Apache Kafka {resolve_version(line)}: {libs}")
+            out.print(f"cache: {cache_root()}")
+            return
+        started: EmbeddedBroker | KafkaCluster = (
+            KafkaCluster(kafka, nodes=nodes) if kafka else EmbeddedBroker(port=port))
+        with started as running:
+            if kafka and nodes > 1:
+                settings = settings.model_copy(update={"topics": settings.topics.model_copy(
+                    update={"replication_factor": min(3, nodes)})})
+            prepare_topics(settings, running.url)
+            what = (f"Apache Kafka {resolve_version(kafka)} ({nodes} node(s))" if kafka
+                    else "embedded broker")
+            out.print(f"{what} on [bold]{running.bootstrap}[/bold]; topics: "
                       + ", ".join(settings.topic_names().values()))
-            out.print(f"export WIRESTREAM_BROKER_URL={embedded.bootstrap}   (Ctrl-C stops it)")
-            signal.sigwait({signal.SIGINT, signal.SIGTERM})
+            out.print(f"export WIRESTREAM_BROKER_URL={running.bootstrap}   (Ctrl-C stops it)")
+            # sigwait only sees signals that are blocked; unblocked, Python's handler
+            # takes SIGINT and sigwait waits on.
+            stop = {signal.SIGINT, signal.SIGTERM}
+            signal.pthread_sigmask(signal.SIG_BLOCK, stop)
+            signal.sigwait(stop)
     except BrokerError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from None

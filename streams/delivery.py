@@ -22,13 +22,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import faust
+from aiokafka.errors import (
+    InvalidTopicError,
+    MessageSizeTooLargeError,
+    RecordListTooLargeError,
+    RecordTooLargeError,
+    TopicAuthorizationFailedError,
+)
 
 from streams import metrics
 from streams.dead_letter import dead_letter_record
 
 log = logging.getLogger(__name__)
 
-STAGE_PUBLISH = "publish"
 # The worker's exit code when a record and its input's dead letter could not be written:
 # nothing was committed past that input; a supervisor may start the worker again once
 # the broker takes writes.
@@ -50,6 +56,13 @@ class PublishFailed(RuntimeError):
 class DeliveryFailed(RuntimeError):
     """Neither a derived record nor the input's dead letter could be written: the worker
     must stop without committing the input."""
+
+
+# Refusals no retry can change (the record is too large for the topic, or the topic name is
+# invalid or forbidden to us). Everything else (timeouts, leaders moving, a topic being
+# re-created, not enough in-sync replicas) may pass, so it is retried.
+PERMANENT_ERRORS = (MessageSizeTooLargeError, RecordTooLargeError, RecordListTooLargeError,
+                    InvalidTopicError, TopicAuthorizationFailedError)
 
 
 def error_label(exc: BaseException) -> str:
@@ -115,8 +128,7 @@ class Delivery:
             return True
         record, error = failure
         topic = record.topic.get_topic_name()
-        metrics.PUBLISH_FAILED.labels(topic, error_label(error)).inc()
-        metrics.STAGE_ERRORS.labels(STAGE_PUBLISH).inc()
+        metrics.PUBLISH_FAILED.labels(topic).inc()
         if self.message is None:
             raise DeliveryFailed(f"{self.stage}: writing to {topic} failed: {error!r}")
         log.error("%s: a record for %s could not be written (%s: %s); dead-lettering the "
@@ -132,7 +144,7 @@ class Delivery:
         error = await _acknowledged(record, self.policy)
         if error is not None:
             dlq = self.dead_topic.get_topic_name()
-            metrics.PUBLISH_FAILED.labels(dlq, error_label(error)).inc()
+            metrics.PUBLISH_FAILED.labels(dlq).inc()
             raise DeliveryFailed(
                 f"{self.stage}: {exc}; and its dead letter to {dlq} failed too "
                 f"({type(error).__name__}: {error}). Stopping without committing "
@@ -164,9 +176,9 @@ async def _acknowledged(record: _Record, policy: RetryPolicy) -> BaseException |
                 record.error = exc
         error = record.error
         assert error is not None
-        if delay is None or getattr(error, "retriable", True) is False:
-            return error  # e.g. a record larger than the topic allows: no retry helps
-        metrics.PUBLISH_RETRIES.labels(topic, error_label(error)).inc()
+        metrics.PUBLISH_ERRORS.labels(topic, error_label(error)).inc()
+        if delay is None or isinstance(error, PERMANENT_ERRORS):
+            return error
         log.warning("write to %s failed (%s: %s); retrying in %.1f s", topic,
                     type(error).__name__, error, delay)
         await asyncio.sleep(delay)  # backoff before the next attempt

@@ -159,17 +159,18 @@ RECORDS_WRITTEN = Counter(
     "Records the broker acknowledged, by topic: internal hops, outputs and dead letters.",
     ["topic"],
 )
-PUBLISH_RETRIES = Counter(
-    "wirestream_publish_retries_total",
-    "Writes tried again after the broker refused or did not acknowledge them.",
+PUBLISH_ERRORS = Counter(
+    "wirestream_publish_errors_total",
+    "Write attempts the broker refused or did not acknowledge, by topic and error (each "
+    "attempt counts; most are retried).",
     ["topic", "error"],
 )
 PUBLISH_FAILED = Counter(
     "wirestream_publish_failed_total",
-    "Records that could not be written after every retry, by topic and error. Their input "
-    "went to the dead-letter topic (reason publish_failed), or, when the dead-letter topic "
-    "failed too, the worker stopped without committing it. Any increase needs a look.",
-    ["topic", "error"],
+    "Records that could not be written after every retry, by topic. Their input went to "
+    "the dead-letter topic (reason publish_failed), or, when the dead-letter topic failed "
+    "too, the worker stopped without committing it. Any increase needs a look.",
+    ["topic"],
 )
 BUILD_INFO = Gauge(
     "wirestream_build_info",
@@ -185,8 +186,11 @@ def _version(package: str) -> str:
         return "unknown"
 
 
-def init(languages: Iterable[str] = ()) -> None:
+def init(languages: Iterable[str] = (), topics: Iterable[str] = ()) -> None:
     """Create every known label value at 0, so rate() and increase() see the first event."""
+    for topic in topics:
+        RECORDS_WRITTEN.labels(topic)
+        PUBLISH_FAILED.labels(topic)
     for stage in STAGES:
         STAGE_ITEMS_IN.labels(stage)
         STAGE_ITEMS_OUT.labels(stage)

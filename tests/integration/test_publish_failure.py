@@ -99,10 +99,13 @@ def test_refused_output_is_dead_lettered_then_redriven(broker, namespace_env, tm
         assert names["enriched"] in (msg.header("wirestream.error_message") or "")
         assert json.loads(msg.value)["article"]["id"] == msg.key.decode()
     assert asyncio.run(records_on(broker.url, names["enriched"])) == []
-    failed = f'wirestream_publish_failed_total{{error="MessageSizeTooLargeError",' \
-             f'topic="{names["enriched"]}"}}'
-    assert samples.get(failed) == len(ids), {k: v for k, v in samples.items()
-                                             if "publish" in k}
+    enriched_label = f'{{topic="{names["enriched"]}"}}'
+    assert samples.get("wirestream_publish_failed_total" + enriched_label) == len(ids)
+    assert samples.get("wirestream_publish_failed_total" + f'{{topic="{names["dlq"]}"}}') == 0
+    assert samples.get("wirestream_publish_errors_total" + f'{{error="MessageSizeTooLargeError",'
+                       f'topic="{names["enriched"]}"}}') == len(ids)
+    assert samples.get("wirestream_records_written_total" + f'{{topic="{names["dlq"]}"}}') \
+        == len(ids)
     assert samples['wirestream_articles_rejected_total{reason="publish_failed"}'] == len(ids)
 
     # The cause fixed, the dead letters go back to where they came from and come out.

@@ -5,9 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.wirestream-installed
 MODEL_WHEELS := $(wildcard models/*.whl)
 
-.PHONY: setup prometheus demo test test-fast lint bench clean
+.PHONY: setup prometheus java kafka demo test test-kafka test-smoke test-fast lint bench clean
 
-setup: $(STAMP) prometheus
+setup: $(STAMP) prometheus kafka
 
 # Debian's prometheus package (prometheus + promtool) for the alert-rule tests and the
 # end-to-end metrics test. Installed when missing and we may: as root, or with
@@ -27,6 +27,25 @@ prometheus:
 		     "sudo apt-get install --no-install-recommends prometheus"; \
 	fi
 
+# Apache Kafka, the reference broker of the tests, runs on Java 17+ and comes from Maven
+# Central (`wirestream broker --fetch-only` puts the pinned 4.x and 3.9.x jars in
+# ~/.cache/wirestream/kafka). Java and Maven are installed from Debian when missing and we may.
+APT_JAVA := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	openjdk-17-jre-headless maven
+java:
+	@if command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1; then \
+		exit 0; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		$(APT_JAVA) || { apt-get update && $(APT_JAVA); }; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+		sudo $(APT_JAVA) || { sudo apt-get update && sudo $(APT_JAVA); }; \
+	else \
+		echo "error: the tests run Apache Kafka: install Java 17+ and Maven" >&2; exit 1; \
+	fi
+
+kafka: $(STAMP) java
+	$(BIN)/wirestream broker --fetch-only
+
 $(STAMP): pyproject.toml requirements-models.txt $(MODEL_WHEELS)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -38,8 +57,19 @@ $(STAMP): pyproject.toml requirements-models.txt $(MODEL_WHEELS)
 demo: $(STAMP)  # the demo needs no Prometheus server
 	$(BIN)/wirestream demo
 
+# The whole suite on Apache Kafka 4.x, then the smoke set (-m smoke) on Kafka 3.9.x and on
+# the embedded Tansu broker (WIRESTREAM_TEST_BROKER picks the broker; see tests/conftest.py).
 test: setup
 	$(BIN)/python -m pytest
+	WIRESTREAM_TEST_BROKER=kafka-3.9.x $(BIN)/python -m pytest -m smoke
+	WIRESTREAM_TEST_BROKER=tansu $(BIN)/python -m pytest -m smoke
+
+test-kafka: setup
+	$(BIN)/python -m pytest
+
+test-smoke: setup
+	WIRESTREAM_TEST_BROKER=kafka-3.9.x $(BIN)/python -m pytest -m smoke
+	WIRESTREAM_TEST_BROKER=tansu $(BIN)/python -m pytest -m smoke
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not integration"

@@ -16,6 +16,10 @@ from aiokafka.errors import TopicAlreadyExistsError
 from config.settings import Settings
 
 
+class TopicMismatch(RuntimeError):
+    """A topic the app needs exists with another shape than the settings ask for."""
+
+
 def bootstrap_servers(url: str) -> str:
     return ",".join(part.removeprefix("kafka://") for part in url.split(","))
 
@@ -51,6 +55,14 @@ async def _wait_for_leaders(admin: AIOKafkaAdminClient, partitions: dict[str, in
     deadline = asyncio.get_running_loop().time() + timeout_s
     while True:
         described = await admin.describe_topics(list(partitions))
+        for t in described:
+            have = len(t.get("partitions") or ())
+            want = partitions.get(t["topic"], have)
+            if t.get("error_code", 0) == 0 and 0 < have < want:
+                raise TopicMismatch(
+                    f"topic {t['topic']} exists with {have} partition(s), not {want}: it was "
+                    "created by someone else first (a broker with auto.create.topics.enable?)"
+                    "; delete it or set WIRESTREAM_TOPICS__PARTITIONS to match")
         ready = {
             t["topic"] for t in described
             if t.get("error_code", 0) == 0

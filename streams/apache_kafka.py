@@ -230,7 +230,10 @@ class KafkaCluster:
             # rebalance of a group, and the short sessions of fast joins allowed.
             "group.initial.rebalance.delay.ms": "0",
             "group.min.session.timeout.ms": "1000",
-            "auto.create.topics.enable": "true",
+            # As in production: a client asking for a missing topic must not create it
+            # with the broker's default partition count (a worker still polling a broker
+            # that lost its data would otherwise re-create its source topics that way).
+            "auto.create.topics.enable": "false",
             "unclean.leader.election.enable": "false",
             "log.cleaner.backoff.ms": "1000",
             "controlled.shutdown.enable": "true",

@@ -26,7 +26,10 @@ SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
-        pytest.skip(f"real data not present at {SHARED_DATA} (../shared beside the repo)")
+        message = f"real data not present at {SHARED_DATA} (../shared beside the repo)"
+        if os.environ.get("CI"):
+            pytest.fail(message + "; CI must have it")  # no silent skips on CI
+        pytest.skip(message)
     return SHARED_DATA
 
 

@@ -22,7 +22,7 @@ from tests.integration.helpers import (
     wait_ready,
 )
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.smoke]
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "config/schemas"
 ENRICHED = json.loads((SCHEMAS / "enriched.schema.json").read_text())

@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from streams.admin import bootstrap_servers, ensure_topics
 from streams.log_end import exact_end_offsets
+
+pytestmark = [pytest.mark.integration, pytest.mark.smoke]
 
 
 async def _send_batched(bootstrap: str, topic: str, partition: int, count: int) -> None:

@@ -15,7 +15,7 @@ from streams.admin import ensure_app_topics
 from streams.kafka_io import OutMessage, produce
 from tests.integration.helpers import collect, record_of, running_worker, scrape, settings_from
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.smoke]
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parents[2] / "config/schemas/enriched.schema.json").read_text())

@@ -1,8 +1,9 @@
-"""Broker loss: the embedded broker stops for a while under a running worker and a new,
-empty one starts on the same port; topics are created and the input produced again. The
-worker keeps reconnecting during the outage, then sees that the broker lost its data,
-exits with code 75 and a clear message; started again (the test plays the supervisor) it
-drops its stale local state and processes the input again. Nothing hangs."""
+"""Broker loss: the broker (the session's kind, one node) stops for a while under a
+running worker and a new, empty one starts on the same port; topics are created and the
+input produced again. The worker keeps reconnecting during the outage, then sees that
+the broker lost its data, exits with code 75 and a clear message; started again (the
+test plays the supervisor) it drops its stale local state and processes the input again.
+Nothing hangs."""
 
 from __future__ import annotations
 
@@ -14,18 +15,22 @@ import pytest
 from bench.reliability import broker_loss, build_replay, corpus, deployment_env
 from streams.broker import free_port
 from streams.broker_watch import EXIT_BROKER_LOST
+from streams.local_brokers import parse_kind
+from tests.conftest import TEST_BROKER
 
-pytestmark = [pytest.mark.integration, pytest.mark.shared_data]
+pytestmark = [pytest.mark.integration, pytest.mark.shared_data, pytest.mark.smoke]
 
 N = 40
 OUTAGE_S = 20.0  # the scenario's length, as the issue asks
 
 
 def test_worker_survives_a_replaced_broker(tmp_path, shared_data):
-    env = deployment_env(tmp_path, "loss")
+    family, version, _ = parse_kind(TEST_BROKER)
+    kind = family if version is None else f"kafka-{version}"  # one node, same line
+    env = deployment_env(tmp_path, "loss", kind)
     plan = build_replay(corpus(N), N, seed=3, partitions=4)
     result = asyncio.run(broker_loss(free_port(), env, tmp_path, plan, OUTAGE_S,
-                                     deadline_s=240))
+                                     deadline_s=240, broker_kind=kind))
     print(json.dumps(result))
 
     assert not result["exited_during_outage"], result  # it waited and reconnected

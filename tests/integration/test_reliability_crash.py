@@ -14,7 +14,7 @@ import pytest
 from bench.reliability import build_replay, corpus, crash
 from tests.integration.helpers import settings_from
 
-pytestmark = [pytest.mark.integration, pytest.mark.shared_data]
+pytestmark = [pytest.mark.integration, pytest.mark.shared_data, pytest.mark.smoke]
 
 N = 300
 SEED = 2026

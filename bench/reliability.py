@@ -285,8 +285,10 @@ class Out:
 class Collector:
     """Reads output topics in the background into lists, for conditions to wait on."""
 
-    def __init__(self, broker_url: str, enriched: str, dlq: str | None = None) -> None:
+    def __init__(self, broker_url: str, enriched: str, dlq: str | None = None,
+                 read_committed: bool = False) -> None:
         self.broker_url = broker_url
+        self.read_committed = read_committed
         self.enriched = enriched
         self.dlq = dlq
         self.records: list[Out] = []
@@ -296,7 +298,9 @@ class Collector:
 
     async def _run(self) -> None:
         topics = [self.enriched] + ([self.dlq] if self.dlq else [])
-        async for msg in consume_with_ticks(self.broker_url, topics):
+        # read_committed: with exactly-once, records of aborted transactions are not output.
+        async for msg in consume_with_ticks(self.broker_url, topics,
+                                            read_committed=self.read_committed):
             if msg is None:
                 self.idle_polls += 1
                 continue
@@ -401,8 +405,10 @@ async def crash(broker_url: str, env: dict[str, str], workdir: Path, plan: Repla
     port = env["WIRESTREAM_METRICS_PORT"]
     first = WorkerProcess(broker_url, workdir / "crash-worker-1.log", env, cwd=REPO_ROOT)
     second: WorkerProcess | None = None
+    committed_only = settings.processing_guarantee == "exactly_once"
     try:
-        async with Collector(broker_url, names["enriched"], names["dlq"]) as out:
+        async with Collector(broker_url, names["enriched"], names["dlq"],
+                             read_committed=committed_only) as out:
             await wait_ready(port, first)
             started = time.monotonic()
             await produce(broker_url, names["raw"], plan.messages)
@@ -433,6 +439,7 @@ async def crash(broker_url: str, env: dict[str, str], workdir: Path, plan: Repla
             second.stop()
     result.update({
         "scenario": "crash", "kill_fraction": kill_fraction,
+        "processing_guarantee": settings.processing_guarantee,
         "output_before_kill": before_kill, "children_before_kill": len(children),
         "orphans_after_kill": len(orphans),
         "recovery_s": round(first_after - killed_at, 2),
@@ -820,6 +827,8 @@ def main() -> None:
     p_crash.add_argument("--n", type=int, default=2000)
     p_crash.add_argument("--reference", action="store_true",
                          help="also run the same input uninterrupted and compare verdicts")
+    p_crash.add_argument("--exactly-once", action="store_true",
+                         help="Faust's processing_guarantee=exactly_once (Apache Kafka)")
     p_scale = sub.add_parser("scaleout", help="two workers; stop the near-duplicate owner")
     p_scale.add_argument("--per-round", type=int, default=100)
     p_loss = sub.add_parser("brokerloss", help="replace the broker under a running worker")
@@ -873,7 +882,10 @@ def main() -> None:
         if args.scenario == "crash":
             plan = build_replay(corpus(args.n), args.n, args.seed, partitions)
             fraction = random.Random(args.seed).uniform(0.2, 0.8)
-            result = asyncio.run(crash(url, env("crash"), workdir, plan, fraction))
+            crash_env = env("crash")
+            if args.exactly_once:
+                crash_env["WIRESTREAM_PROCESSING_GUARANTEE"] = "exactly_once"
+            result = asyncio.run(crash(url, crash_env, workdir, plan, fraction))
             if args.reference:
                 _with_reference(result, asyncio.run(uninterrupted(
                     url, env("reference"), workdir, plan)))

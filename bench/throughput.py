@@ -1,6 +1,7 @@
 """Whole-system throughput against the machine's limit: bare NLP vs the stream on a broker.
 
     python bench/throughput.py [--n 1000] [--repeat 3] [--processes 0] [--paced-seconds 60]
+                               [--broker tansu,kafka]
 
 One run, same articles (Reuters English and 10kGNAD German, mixed 3:1), same pipelines,
 same batch size and the same number of processes. (a) and (b) alternate ``--repeat``
@@ -13,9 +14,12 @@ spaCy process, broker, this script).
 (a) bare: ``processors.enrich.enrich_batch`` (language id, spaCy, entity linking and
     everything else the worker does per article) in a spawn process pool, as fast as it
     goes, with no broker. This is the physical limit of the NLP work on this machine.
-(b) system: the articles replayed through a real worker on the embedded broker (produce
-    to raw as fast as possible, consume enriched), throughput from the first produce to
-    the last enriched record.
+(b) system: the articles replayed through a real worker on a broker (produce to raw as
+    fast as possible, consume enriched), throughput from the first produce to the last
+    enriched record. ``--broker`` lists the brokers, measured one after the other in the
+    same run on the same articles (tansu: the embedded broker; kafka: Apache Kafka 4.x,
+    one node; kafka-3.9.x; kafka-cluster: three nodes, replication factor 3), each with
+    its own rounds of (a) and (b), so each ratio compares like with like.
 (c) latency: a paced producer at ``--rate-fraction`` (0.5) of the rate measured in (b)
     for ``--paced-seconds``; p50/p95/p99 from produce to the enriched record's timestamp.
 
@@ -50,9 +54,10 @@ from bench.corpora import gnad_articles, mixed_articles, require_shared
 from config.settings import Settings
 from processors.enrich import EnrichConfig, configure, enrich_batch
 from streams.admin import bootstrap_servers, ensure_app_topics
-from streams.broker import EmbeddedBroker, free_port
+from streams.broker import free_port
 from streams.enrich_stage import init_nlp_process
 from streams.kafka_io import OutMessage, consume_with_ticks, produce
+from streams.local_brokers import LocalBroker, is_tansu, local_broker, parse_kind
 from streams.worker_process import WorkerProcess
 
 
@@ -150,12 +155,20 @@ def warm_up(broker_url: str, topics: dict[str, str], worker: WorkerProcess,
     asyncio.run(wait_for_keys(broker_url, topics["enriched"], {key}, worker, 600))
 
 
+def broker_env(kind: str) -> dict[str, str]:
+    """Settings a worker needs for this kind of local broker."""
+    return {"WIRESTREAM_BROKER_PROFILE": "tansu" if is_tansu(kind) else "kafka",
+            "WIRESTREAM_TOPICS__REPLICATION_FACTOR": str(min(3, parse_kind(kind)[2]))}
+
+
 @contextlib.contextmanager
-def warm_worker(workdir: Path, env: dict[str, str], warm_key: bytes = b"bench:warmup"
-                ) -> Iterator[tuple[EmbeddedBroker, dict[str, str], WorkerProcess]]:
-    """An embedded broker and one worker on it (settings from ``os.environ`` + ``env``),
+def warm_worker(workdir: Path, env: dict[str, str], warm_key: bytes = b"bench:warmup",
+                kind: str = "tansu"
+                ) -> Iterator[tuple[LocalBroker, dict[str, str], WorkerProcess]]:
+    """A broker of ``kind`` and one worker on it (settings from ``os.environ`` + ``env``),
     warmed up with one article; the worker is stopped on the way out."""
-    with EmbeddedBroker(log_path=workdir / "tansu.log") as broker:
+    workdir.mkdir(parents=True, exist_ok=True)
+    with local_broker(kind, workdir) as broker:
         os.environ["WIRESTREAM_BROKER_URL"] = broker.bootstrap
         settings = Settings()
         topics = settings.topic_names()
@@ -200,55 +213,37 @@ async def paced(url: str, topics: dict[str, str], articles: list[dict[str, Any]]
     return [(ts - sent_ms[key]) / 1000 for key, ts in seen.items()]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=1000, help="articles for (a) and (b)")
-    parser.add_argument("--processes", type=int, default=0, help="spaCy processes (0 = CPUs)")
-    parser.add_argument("--batch-size", type=int, default=0, help="0 = the setting")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="rounds of (a) then (b), each on fresh articles; best of each")
-    parser.add_argument("--rate-fraction", type=float, default=0.5)
-    parser.add_argument("--paced-seconds", type=float, default=60.0)
-    args = parser.parse_args()
-    require_shared()
-    workdir = Path(tempfile.mkdtemp(prefix="wirestream-throughput-"))
-    env = {"WIRESTREAM_TOPICS__PREFIX": "bench.", "WIRESTREAM_APP_ID": "wirestream-bench",
-           "WIRESTREAM_METRICS_PORT": str(free_port()), "WIRESTREAM_DATA_DIR": str(workdir),
-           "WIRESTREAM_BROKER_PROFILE": "tansu",
-           "WIRESTREAM_NLP_PROCESSES": str(args.processes)}
-    if args.batch_size:
-        env["WIRESTREAM_BATCH_SIZE"] = str(args.batch_size)
+def measure(kind: str, args: argparse.Namespace, env: dict[str, str], workdir: Path,
+            rounds: list[list[dict[str, Any]]], spare: list[dict[str, Any]]
+            ) -> dict[str, Any]:
+    """Rounds of (a) and (b), then (c), with one worker on a broker of ``kind``."""
+    env = {**env, **broker_env(kind), "WIRESTREAM_DATA_DIR": str(workdir / kind)}
     os.environ.update(env)
     settings = Settings()
     processes = settings.effective_nlp_processes
     batch_size = settings.batch_size
-    total = args.n * args.repeat + int(args.paced_seconds * 60) + 1  # distinct articles
-    pool = mixed_articles(total)
-    rounds = [pool[r * args.n:(r + 1) * args.n] for r in range(args.repeat)]
-    spare = pool[args.n * args.repeat:]
     round_words = [words(articles) for articles in rounds]
-
     bare_runs: list[float] = []
     system_runs: list[float] = []
     idle_worker_cpu: list[float] = []
     cpu_runs: list[dict[str, float]] = []
     wall_runs: list[float] = []
-    with warm_worker(workdir, env) as (broker, topics, worker):
+    with warm_worker(workdir / kind, env, kind=kind) as (broker, topics, worker):
         tree = {("worker" if pid == worker.pid else f"nlp-{pid}"): pid
                 for pid in process_tree(worker.pid)}
         named = {**tree, "broker": broker.pid or 0, "bench client": os.getpid()}
         for r, articles in enumerate(rounds, 1):
             # (a) and (b) alternate on the same articles, so a slow spell of a shared
             # machine hits both sides of a round; the median round is reported.
-            print(f"round {r}/{args.repeat}: (a) bare enrich_batch, {args.n} articles, "
-                  f"{processes} processes, batch {batch_size}")
+            print(f"[{kind}] round {r}/{args.repeat}: (a) bare enrich_batch, {args.n} "
+                  f"articles, {processes} processes, batch {batch_size}")
             idle_before = cpu_snapshot(tree)
             bare_runs.append(bare_rate(settings, articles, processes, batch_size))
             # The idle worker still polls the broker during (a): its share is reported.
             idle_worker_cpu.append(sum(cpu_snapshot(tree).values())
                                    - sum(idle_before.values()))
-            print(f"round {r}/{args.repeat}: (b) system, {args.n} articles through the "
-                  "worker on the embedded broker")
+            print(f"[{kind}] round {r}/{args.repeat}: (b) system, {args.n} articles "
+                  "through the worker")
             messages = [OutMessage(str(a["id"]).encode(), json.dumps(a).encode())
                         for a in articles]
             # Where the CPU goes during (b): every process of the worker tree, the
@@ -270,21 +265,21 @@ def main() -> None:
         bare, system = statistics.median(bare_runs), statistics.median(system_runs)
         rate = system * args.rate_fraction
         count = max(10, int(rate * args.paced_seconds))
-        print(f"(c) paced: {count} articles at {rate:.1f}/s")
+        print(f"[{kind}] (c) paced: {count} articles at {rate:.1f}/s")
         rss: list[tuple[float, int]] = []
         latencies = asyncio.run(paced(broker.url, topics, spare[:count], rate, worker,
                                       rss))
         peak = {("worker" if pid == worker.pid else f"child-{pid}"):
                 round(status_kb(pid, "VmHWM") / 1024) for pid in process_tree(worker.pid)}
-    result = {
-        "articles": args.n, "words": round_words, "cpus": os.cpu_count(), "repeat": args.repeat,
-        "nlp_processes": processes, "batch_size": batch_size,
+    return {
+        "broker": kind, "articles": args.n, "words": round_words, "cpus": os.cpu_count(),
+        "repeat": args.repeat, "nlp_processes": processes, "batch_size": batch_size,
         "bare_articles_per_s": round(bare, 1),
         "bare_words_per_s": round(statistics.median(
-            rate * w / args.n for rate, w in zip(bare_runs, round_words, strict=True))),
+            rate_ * w / args.n for rate_, w in zip(bare_runs, round_words, strict=True))),
         "system_articles_per_s": round(system, 1),
         "system_words_per_s": round(statistics.median(
-            rate * w / args.n for rate, w in zip(system_runs, round_words, strict=True))),
+            rate_ * w / args.n for rate_, w in zip(system_runs, round_words, strict=True))),
         "ratio": round(statistics.median(ratios), 3),
         "round_ratios": [round(x, 3) for x in ratios],
         "bare_runs": [round(x, 1) for x in bare_runs],
@@ -299,26 +294,68 @@ def main() -> None:
         "rss_mb_during_paced": [[round(t), round(kb / 1024)] for t, kb in rss],
         "machine": platform.machine(),
     }
+
+
+def report(result: dict[str, Any], rate_fraction: float) -> None:
+    kind = result["broker"]
     print()
-    print(f"{'':24}{'bare':>12}{'system':>12}")
+    print(f"{kind:24}{'bare':>12}{'system':>12}")
     print(f"{'articles/s':24}{result['bare_articles_per_s']:>12}"
           f"{result['system_articles_per_s']:>12}")
     print(f"{'words/s':24}{result['bare_words_per_s']:>12}{result['system_words_per_s']:>12}")
     print(f"{'ratio system/bare':24}{result['ratio']:>24}")
-    print(f"latency at {rate:.1f}/s ({args.rate_fraction:.0%} of max): p50 {result['p50_s']} s, "
-          f"p95 {result['p95_s']} s, p99 {result['p99_s']} s over {len(latencies)} articles")
-    print(f"peak RSS MB: {peak}")
+    print(f"latency at {result['paced_rate_per_s']}/s ({rate_fraction:.0%} of max): p50 "
+          f"{result['p50_s']} s, p95 {result['p95_s']} s, p99 {result['p99_s']} s over "
+          f"{result['paced_articles']} articles")
+    print(f"peak RSS MB: {result['peak_rss_mb']}")
     print(f"{'round':>6}{'bare/s':>10}{'system/s':>10}{'ratio':>8}  CPU s during (b)")
-    for r, (a_, b_, used, wall) in enumerate(zip(bare_runs, system_runs, cpu_runs, wall_runs,
-                                                 strict=True), 1):
+    for r, (a_, b_, used, wall) in enumerate(zip(
+            result["bare_runs"], result["system_runs"], result["cpu_s_during_system"],
+            result["system_wall_s"], strict=True), 1):
         print(f"{r:>6}{a_:>10.1f}{b_:>10.1f}{b_ / a_:>8.3f}  {wall:.1f} s wall x "
-              f"{os.cpu_count()} CPUs: " + ", ".join(f"{k} {v}" for k, v in used.items())
+              f"{result['cpus']} CPUs: " + ", ".join(f"{k} {v}" for k, v in used.items())
               + f" (total {sum(used.values()):.1f})")
     print(f"ratio = median of the rounds; articles/s = medians; idle worker CPU s during "
           f"(a): {result['idle_worker_cpu_s_during_bare']}")
     print(f"worker tree RSS MB during (c): {result['rss_mb_during_paced']}")
-    print(f"cpus: {result['cpus']}, nlp processes: {processes}, batch size: {batch_size}")
-    print(json.dumps(result))
+    print(f"cpus: {result['cpus']}, nlp processes: {result['nlp_processes']}, "
+          f"batch size: {result['batch_size']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1000, help="articles for (a) and (b)")
+    parser.add_argument("--processes", type=int, default=0, help="spaCy processes (0 = CPUs)")
+    parser.add_argument("--batch-size", type=int, default=0, help="0 = the setting")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="rounds of (a) then (b), each on fresh articles; best of each")
+    parser.add_argument("--rate-fraction", type=float, default=0.5)
+    parser.add_argument("--paced-seconds", type=float, default=60.0)
+    parser.add_argument("--broker", default="tansu,kafka",
+                        help="comma-separated: tansu, kafka, kafka-3.9.x, kafka-cluster")
+    args = parser.parse_args()
+    require_shared()
+    kinds = [k.strip() for k in args.broker.split(",") if k.strip()]
+    for kind in kinds:
+        parse_kind(kind)  # an unknown name stops here, before any work
+    workdir = Path(tempfile.mkdtemp(prefix="wirestream-throughput-"))
+    env = {"WIRESTREAM_TOPICS__PREFIX": "bench.", "WIRESTREAM_APP_ID": "wirestream-bench",
+           "WIRESTREAM_METRICS_PORT": str(free_port()),
+           "WIRESTREAM_NLP_PROCESSES": str(args.processes)}
+    if args.batch_size:
+        env["WIRESTREAM_BATCH_SIZE"] = str(args.batch_size)
+    total = args.n * args.repeat + int(args.paced_seconds * 60) + 1  # distinct articles
+    pool = mixed_articles(total)
+    # Every broker gets the same articles (each has its own topics and state).
+    rounds = [pool[r * args.n:(r + 1) * args.n] for r in range(args.repeat)]
+    spare = pool[args.n * args.repeat:]
+    results = [measure(kind, args, env, workdir, rounds, spare) for kind in kinds]
+    for result in results:
+        report(result, args.rate_fraction)
+    if len(results) == 1:
+        print(json.dumps(results[0]))
+    else:
+        print(json.dumps({"brokers": {r["broker"]: r for r in results}}))
 
 
 if __name__ == "__main__":

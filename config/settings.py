@@ -123,6 +123,9 @@ class Settings(BaseSettings):
     # Idempotent producer (no duplicates from the producer's own retries); None = on with
     # Apache Kafka, off on the embedded broker.
     idempotent_producer: bool | None = None
+    # Faust's processing guarantee. exactly_once uses Kafka transactions (Apache Kafka
+    # only; the embedded broker has none): see the README for what was measured.
+    processing_guarantee: Literal["at_least_once", "exactly_once"] = "at_least_once"
 
     @field_validator("broker_url")
     @classmethod

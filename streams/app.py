@@ -76,6 +76,7 @@ class WirestreamApp:
             consumer_max_fetch_size=MAX_RECORD_BYTES,
             key_serializer="raw",
             value_serializer="raw",
+            processing_guarantee=settings.processing_guarantee,
             **options,
         )
         set_fetch_wait(self.app, settings.fetch_max_wait_ms)

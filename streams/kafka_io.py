@@ -71,10 +71,13 @@ async def consume(broker_url: str, topics: list[str], *, from_beginning: bool = 
 async def consume_with_ticks(broker_url: str, topics: list[str], *, from_beginning: bool = True,
                              idle_timeout_s: float | None = None,
                              deadline_s: float | None = None,
+                             read_committed: bool = False,
                              ) -> AsyncIterator[InMessage | None]:
-    """Like ``consume``, but yields None after each empty poll so callers can check things."""
+    """Like ``consume``, but yields None after each empty poll so callers can check things.
+    ``read_committed``: skip records of aborted transactions (exactly-once producers)."""
     consumer = AIOKafkaConsumer(
         *topics, bootstrap_servers=bootstrap_servers(broker_url), group_id=None,
+        isolation_level="read_committed" if read_committed else "read_uncommitted",
         auto_offset_reset="earliest" if from_beginning else "latest",
         enable_auto_commit=False, fetch_max_bytes=64 * 1024 * 1024,
         max_partition_fetch_bytes=16 * 1024 * 1024,

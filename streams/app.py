@@ -80,7 +80,7 @@ class WirestreamApp:
             **options,
         )
         set_fetch_wait(self.app, settings.fetch_max_wait_ms)
-        set_idempotent_producer(self.app, settings.effective_idempotent_producer)
+        set_idempotent_producer(self.app, settings.idempotent_producer)
         # Tansu answers ListOffsets(latest) with the last batch's base offset + 1, so
         # Faust's table recovery would stop short of a changelog written in batches.
         set_exact_changelog_ends(self.app, settings.tansu)

@@ -21,6 +21,13 @@ def test_services_present():
     assert services["kafka"]["image"].startswith("apache/kafka:")
 
 
+def test_kafka_is_the_version_the_tests_run():
+    from streams.apache_kafka import KAFKA_VERSIONS
+
+    image = _compose()["services"]["kafka"]["image"]
+    assert image == f"apache/kafka:{KAFKA_VERSIONS['4.x']}"
+
+
 def test_kafka_is_single_node_kraft():
     env = _compose()["services"]["kafka"]["environment"]
     assert set(env["KAFKA_PROCESS_ROLES"].split(",")) == {"broker", "controller"}

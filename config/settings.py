@@ -11,7 +11,14 @@ import re
 from functools import cached_property
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _TOPIC_NAME = re.compile(r"^[A-Za-z0-9._-]{1,249}$")
@@ -54,6 +61,25 @@ class TopicSettings(BaseModel):
         return self
 
 
+class SecuritySettings(BaseModel):
+    """How every Kafka client of a worker and of the CLI connects (Faust's and our own)."""
+
+    protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "PLAIN"
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_cafile: str | None = None  # CA bundle to verify the brokers (system default: unset)
+    ssl_certfile: str | None = None  # client certificate, for mutual TLS
+    ssl_keyfile: str | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> SecuritySettings:
+        if self.protocol.startswith("SASL") and not (self.sasl_username and self.sasl_password):
+            raise ValueError(f"security.protocol {self.protocol} needs "
+                             "security.sasl_username and security.sasl_password")
+        return self
+
+
 def _default_models() -> dict[str, list[str]]:
     # Official pipelines first (for users who can `spacy download`), then what is
     # installable from the package index here, then the project's own.
@@ -76,6 +102,7 @@ class Settings(BaseSettings):
 
     # Unset = start the embedded Tansu broker; any address given here wins.
     broker_url: str | None = None
+    security: SecuritySettings = Field(default_factory=SecuritySettings)
     # "tansu": the embedded broker's quirks are worked around (fast joins, one record
     # per producer batch); "kafka": defaults for Apache Kafka; "auto": tansu when the
     # broker is embedded (no WIRESTREAM_BROKER_URL).

@@ -14,6 +14,7 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 
 from config.settings import Settings
+from streams.security import client_options
 
 
 class TopicMismatch(RuntimeError):
@@ -26,7 +27,7 @@ def bootstrap_servers(url: str) -> str:
 
 async def ensure_topics(bootstrap: str, partitions: dict[str, int], replication: int = 1,
                         configs: dict[str, dict[str, str]] | None = None) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers(bootstrap),
+    admin = AIOKafkaAdminClient(**client_options(), bootstrap_servers=bootstrap_servers(bootstrap),
                                 request_timeout_ms=15_000)
     await admin.start()
     try:
@@ -97,7 +98,7 @@ async def ensure_app_topics(settings: Settings, bootstrap: str) -> None:
 
 async def partitions_of(bootstrap: str, topic: str) -> list[int]:
     """The topic's partition numbers from fresh metadata ([] when it does not exist)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers(bootstrap),
+    admin = AIOKafkaAdminClient(**client_options(), bootstrap_servers=bootstrap_servers(bootstrap),
                                 request_timeout_ms=15_000)
     await admin.start()
     try:
@@ -111,7 +112,7 @@ async def partitions_of(bootstrap: str, topic: str) -> list[int]:
 
 async def alter_topic_config(bootstrap: str, topic: str, configs: dict[str, str]) -> None:
     """Set topic configs (AlterConfigs: the given keys replace the topic's overrides)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers(bootstrap),
+    admin = AIOKafkaAdminClient(**client_options(), bootstrap_servers=bootstrap_servers(bootstrap),
                                 request_timeout_ms=15_000)
     await admin.start()
     try:

@@ -113,6 +113,7 @@ class KafkaNode:
     port: int
     controller_port: int
     directory: Path
+    sasl_port: int | None = None
     proc: subprocess.Popen[bytes] | None = None
     log_file: object | None = field(default=None, repr=False)
 
@@ -137,9 +138,12 @@ class KafkaCluster:
     def __init__(self, version: str = DEFAULT_LINE, nodes: int = 1,
                  work_dir: Path | None = None, start_timeout_s: float = 120.0,
                  broker_config: dict[str, str] | None = None,
-                 ports: list[int] | None = None) -> None:
+                 ports: list[int] | None = None,
+                 sasl_users: dict[str, str] | None = None) -> None:
         """``ports``: the nodes' client ports (default: free ones), e.g. to start a new,
-        empty cluster where an old one listened."""
+        empty cluster where an old one listened. ``sasl_users``: user -> password of an
+        extra SASL_PLAINTEXT listener (mechanism PLAIN) on each node, for clients that
+        authenticate (``sasl_bootstrap``)."""
         if nodes < 1:
             raise ValueError("a cluster needs at least one node")
         self.version = resolve_version(version)
@@ -153,6 +157,10 @@ class KafkaCluster:
         self.nodes = [KafkaNode(i, client_ports[i - 1], free_port(), self.work_dir / f"node-{i}")
                       for i in range(1, nodes + 1)]
         self.libs: Path | None = None
+        self.sasl_users = dict(sasl_users or {})
+        if self.sasl_users:
+            for node in self.nodes:
+                node.sasl_port = free_port()
 
     @property
     def bootstrap(self) -> str:
@@ -161,6 +169,10 @@ class KafkaCluster:
     @property
     def url(self) -> str:
         return self.bootstrap
+
+    @property
+    def sasl_bootstrap(self) -> str:
+        return ",".join(f"127.0.0.1:{n.sasl_port}" for n in self.nodes if n.sasl_port)
 
     @property
     def host(self) -> str:
@@ -235,11 +247,30 @@ class KafkaCluster:
             # that lost its data would otherwise re-create its source topics that way).
             "auto.create.topics.enable": "false",
             "unclean.leader.election.enable": "false",
+            **self._sasl_properties(node),
             "log.cleaner.backoff.ms": "1000",
             "controlled.shutdown.enable": "true",
             **self.broker_config,
         }
         return "".join(f"{key}={value}\n" for key, value in props.items())
+
+    def _sasl_properties(self, node: KafkaNode) -> dict[str, str]:
+        if not self.sasl_users:
+            return {}
+        users = " ".join(f'user_{name}="{password}"'
+                         for name, password in self.sasl_users.items())
+        return {
+            "listeners": f"PLAINTEXT://127.0.0.1:{node.port},"
+                         f"CONTROLLER://127.0.0.1:{node.controller_port},"
+                         f"SASL://127.0.0.1:{node.sasl_port}",
+            "advertised.listeners": f"PLAINTEXT://127.0.0.1:{node.port},"
+                                    f"SASL://127.0.0.1:{node.sasl_port}",
+            "listener.security.protocol.map":
+                "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL:SASL_PLAINTEXT",
+            "sasl.enabled.mechanisms": "PLAIN",
+            "listener.name.sasl.plain.sasl.jaas.config":
+                f"org.apache.kafka.common.security.plain.PlainLoginModule required {users};",
+        }
 
     def _java(self) -> str:
         home = os.environ.get("JAVA_HOME")

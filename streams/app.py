@@ -31,6 +31,7 @@ from streams.faust_transport import (
 from streams.ingest_stage import IngestStage
 from streams.near_duplicate_stage import NearDuplicateStage
 from streams.publish_sensor import PublishSensor
+from streams.security import faust_credentials
 from streams.versions_stage import VersionsStage
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ class WirestreamApp:
             key_serializer="raw",
             value_serializer="raw",
             processing_guarantee=settings.processing_guarantee,
+            broker_credentials=faust_credentials(settings.security),
             **options,
         )
         set_fetch_wait(self.app, settings.fetch_max_wait_ms)

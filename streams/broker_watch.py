@@ -29,6 +29,7 @@ from aiokafka.errors import KafkaError
 
 from streams.admin import bootstrap_servers, ensure_topics
 from streams.kafka_io import OutMessage, produce
+from streams.security import client_options
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +65,9 @@ async def _marker_of(consumer: AIOKafkaConsumer, topic: str, timeout_s: float) -
 
 
 def _consumer(broker_url: str, timeout_s: float) -> AIOKafkaConsumer:
-    return AIOKafkaConsumer(bootstrap_servers=bootstrap_servers(broker_url), group_id=None,
-                            enable_auto_commit=False, request_timeout_ms=int(timeout_s * 1000))
+    return AIOKafkaConsumer(**client_options(), bootstrap_servers=bootstrap_servers(broker_url),
+                            group_id=None, enable_auto_commit=False,
+                            request_timeout_ms=int(timeout_s * 1000))
 
 
 async def read_marker(broker_url: str, topic: str, timeout_s: float = 10.0) -> str | None:

@@ -25,11 +25,15 @@ out = Console()
 
 
 def _settings() -> Settings:
+    from streams import security
+
     try:
-        return load_settings()
+        settings = load_settings()
     except SystemExit as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
+    security.use(settings.security)  # every Kafka client of this command connects so
+    return settings
 
 
 def _require_broker(settings: Settings) -> str:

@@ -27,6 +27,7 @@ from mode import Service
 
 from streams import metrics
 from streams.admin import bootstrap_servers
+from streams.security import client_options
 
 log = logging.getLogger(__name__)
 
@@ -94,14 +95,15 @@ class ConsumerLagMonitor(Service):
 
     async def _clients(self) -> tuple[AIOKafkaAdminClient, AIOKafkaConsumer]:
         if self._admin is None:
-            admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap,
+            admin = AIOKafkaAdminClient(**client_options(), bootstrap_servers=self.bootstrap,
                                         request_timeout_ms=int(self.request_timeout_s * 1000))
             await admin.start()
             self._admin = admin
         if self._consumer is None:
             # No group: this consumer must never join or commit for the app's group.
             consumer = AIOKafkaConsumer(
-                bootstrap_servers=self.bootstrap, group_id=None, enable_auto_commit=False,
+                **client_options(), bootstrap_servers=self.bootstrap, group_id=None,
+                enable_auto_commit=False,
                 fetch_max_wait_ms=100, max_partition_fetch_bytes=1024 * 1024,
                 fetch_max_bytes=4 * 1024 * 1024,
                 request_timeout_ms=int(self.request_timeout_s * 1000))

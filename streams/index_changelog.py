@@ -22,6 +22,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from streams.admin import bootstrap_servers
 from streams.log_end import exact_end_offsets
+from streams.security import client_options
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ async def catch_up(store: ChangelogStore, broker_url: str, topic: str,
     """
     tp = TopicPartition(topic, 0)
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap_servers(broker_url), group_id=None,
+        **client_options(), bootstrap_servers=bootstrap_servers(broker_url), group_id=None,
         enable_auto_commit=False, auto_offset_reset="earliest",
         max_partition_fetch_bytes=16 * 1024 * 1024, fetch_max_bytes=64 * 1024 * 1024)
     await consumer.start()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from streams.admin import bootstrap_servers
+from streams.security import client_options
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +40,7 @@ class InMessage:
 async def produce(broker_url: str, topic: str, messages: Iterable[OutMessage],
                   on_sent: Callable[[OutMessage], None] | None = None,
                   max_request_size: int = 16 * 1024 * 1024) -> int:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers(broker_url),
+    producer = AIOKafkaProducer(**client_options(), bootstrap_servers=bootstrap_servers(broker_url),
                                 linger_ms=5, max_request_size=max_request_size)
     await producer.start()
     count = 0
@@ -76,7 +77,7 @@ async def consume_with_ticks(broker_url: str, topics: list[str], *, from_beginni
     """Like ``consume``, but yields None after each empty poll so callers can check things.
     ``read_committed``: skip records of aborted transactions (exactly-once producers)."""
     consumer = AIOKafkaConsumer(
-        *topics, bootstrap_servers=bootstrap_servers(broker_url), group_id=None,
+        *topics, **client_options(), bootstrap_servers=bootstrap_servers(broker_url), group_id=None,
         isolation_level="read_committed" if read_committed else "read_uncommitted",
         auto_offset_reset="earliest" if from_beginning else "latest",
         enable_auto_commit=False, fetch_max_bytes=64 * 1024 * 1024,

@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
 
+from streams.security import client_options
+
 log = logging.getLogger(__name__)
 
 
@@ -31,7 +33,7 @@ async def exact_end_offsets(bootstrap: str | list[str], reported: Mapping[TopicP
     to_check = [tp for tp, end in reported.items() if end > 0]
     if not to_check:
         return ends
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
+    consumer = AIOKafkaConsumer(**client_options(), bootstrap_servers=bootstrap, group_id=None,
                                 enable_auto_commit=False, fetch_max_wait_ms=100,
                                 max_partition_fetch_bytes=1024 * 1024)
     started_ms = int(time.time() * 1000)

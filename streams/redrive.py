@@ -16,6 +16,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from streams.admin import bootstrap_servers, partitions_of
 from streams.dead_letter import HEADER_PREFIX
+from streams.security import client_options
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,11 +31,11 @@ async def redrive(broker_url: str, dlq: str, reasons: frozenset[str] = frozenset
     """Read the dead-letter topic up to its current end; produce the matching letters
     (by reason) to their original topics and wait for every acknowledgement."""
     bootstrap = bootstrap_servers(broker_url)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
+    consumer = AIOKafkaConsumer(**client_options(), bootstrap_servers=bootstrap, group_id=None,
                                 enable_auto_commit=False, auto_offset_reset="earliest",
                                 max_partition_fetch_bytes=16 * 1024 * 1024,
                                 fetch_max_bytes=64 * 1024 * 1024)
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all",
+    producer = AIOKafkaProducer(**client_options(), bootstrap_servers=bootstrap, acks="all",
                                 max_request_size=16 * 1024 * 1024)
     await consumer.start()
     await producer.start()

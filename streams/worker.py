@@ -14,6 +14,7 @@ from aiokafka.errors import KafkaError
 from faust.exceptions import ConsistencyError
 
 from config.settings import Settings
+from streams import security
 from streams.admin import ensure_app_topics
 from streams.app import WirestreamApp
 from streams.broker import EmbeddedBroker
@@ -45,6 +46,7 @@ def prepare_topics(settings: Settings, broker_url: str) -> None:
 
 def run_worker(settings: Settings) -> int:
     """Run a Faust worker in the foreground until SIGINT/SIGTERM; returns the exit code."""
+    security.use(settings.security)
     with broker_for(settings, Path(settings.data_dir)) as url:
         if settings.embedded_broker:
             log.warning("no WIRESTREAM_BROKER_URL: started an embedded broker at %s", url)

@@ -37,8 +37,10 @@ KAFKA_VERSIONS = {"4.x": "4.4.0", "3.9.x": "3.9.2"}
 DEFAULT_LINE = "4.x"
 JAVA_HEAP = "-Xmx512m"
 # Kafka 4 depends on slf4j without a binding; the simple binding sends its log to the
-# node's log file (3.9 ships its own reload4j binding).
-_EXTRA_DEPENDENCIES = {"4": [("org.slf4j", "slf4j-simple", "1.7.36")]}
+# node's log file (3.9 ships its own reload4j binding). kafka-tools: the console consumer
+# and producer (3.9 has them in kafka_2.13 itself).
+_EXTRA_DEPENDENCIES = {"4": [("org.slf4j", "slf4j-simple", "1.7.36"),
+                             ("org.apache.kafka", "kafka-tools", "{version}")]}
 
 _POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
@@ -80,7 +82,8 @@ def fetch_kafka(version: str, cache: Path | None = None, quiet: bool = True) -> 
     work = libs.parent
     work.mkdir(parents=True, exist_ok=True)
     deps = [("org.apache.kafka", "kafka_2.13", version),
-            *_EXTRA_DEPENDENCIES.get(version.split(".")[0], [])]
+            *((g, a, v.format(version=version))
+              for g, a, v in _EXTRA_DEPENDENCIES.get(version.split(".")[0], []))]
     pom = work / "pom.xml"
     pom.write_text(_POM.format(version=version, dependencies="\n".join(
         _DEPENDENCY.format(group=g, artifact=a, version=v) for g, a, v in deps)))

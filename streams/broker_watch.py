@@ -18,6 +18,7 @@ restart it. An unreachable broker is not evidence of anything: Faust keeps recon
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import shutil
@@ -128,22 +129,43 @@ class BrokerWatch:
         self.incarnation = incarnation
         self.timeout_s = timeout_s
         self._consumer: AIOKafkaConsumer | None = None
+        self._lock = asyncio.Lock()
 
     async def check(self) -> None:
-        try:
-            if self._consumer is None:
-                consumer = _consumer(self.broker_url, self.timeout_s)
-                try:
-                    await asyncio.wait_for(consumer.start(), self.timeout_s)
-                except BaseException:
-                    await consumer.stop()
-                    raise
-                self._consumer = consumer
-            current = await _marker_of(self._consumer, self.topic, self.timeout_s)
-        except (BrokerUnreachable, TimeoutError, OSError, KafkaError):
-            return  # down or slow: Faust reconnects; the metrics say broker_up 0
+        """The timer body."""
+        await self.history_unchanged(strict=False)
+
+    async def commit_allowed(self) -> bool:
+        """Asked before every offset commit: a worker that reconnected to a replaced broker
+        must not commit offsets of the old history into the new one (seen on Kafka 3.9:
+        they made the re-sent input look processed). A check that cannot be made skips
+        the commit; the next one carries the same offsets."""
+        return await self.history_unchanged(strict=True)
+
+    async def history_unchanged(self, strict: bool) -> bool:
+        """True unless the broker lost the history the worker's state came from; then the
+        process exits at once. When the broker does not answer: ``not strict``."""
+        async with self._lock:  # the timer and a commit may ask at the same time
+            try:
+                if self._consumer is None:
+                    consumer = _consumer(self.broker_url, self.timeout_s)
+                    try:
+                        await asyncio.wait_for(consumer.start(), self.timeout_s)
+                    except BaseException:
+                        await consumer.stop()
+                        raise
+                    self._consumer = consumer
+                current = await _marker_of(self._consumer, self.topic, self.timeout_s)
+            except (BrokerUnreachable, TimeoutError, OSError, KafkaError):
+                # Down or slow says nothing about its data. The next check reconnects: a
+                # consumer from before an outage may never answer again.
+                consumer, self._consumer = self._consumer, None
+                if consumer is not None:
+                    with contextlib.suppress(Exception):
+                        await consumer.stop()
+                return not strict
         if current == self.incarnation:
-            return
+            return True
         log.critical("the broker at %s lost its data (incarnation marker %s, now %s): "
                      "exiting with code %d without committing, so that a restart rebuilds "
                      "state from what the broker has; run workers under a supervisor that "

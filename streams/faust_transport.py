@@ -18,7 +18,7 @@ Everything else is Faust's own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import faust
@@ -31,6 +31,7 @@ SCHEME = "wirestream"
 _APP_ATTRIBUTE = "wirestream_fetch_max_wait_ms"
 _EXACT_ENDS_ATTRIBUTE = "wirestream_exact_changelog_ends"
 _IDEMPOTENT_ATTRIBUTE = "wirestream_idempotent_producer"
+_COMMIT_GUARD_ATTRIBUTE = "wirestream_commit_guard"
 
 
 class ConsumerThread(driver.AIOKafkaConsumerThread):
@@ -54,6 +55,12 @@ class ConsumerThread(driver.AIOKafkaConsumerThread):
 class Consumer(driver.Consumer):
     def _new_consumer_thread(self) -> ConsumerThread:
         return ConsumerThread(self, loop=self.loop, beacon=self.beacon)
+
+    async def _commit(self, offsets: Mapping[Any, int]) -> bool:
+        guard = getattr(self.app, _COMMIT_GUARD_ATTRIBUTE, None)
+        if guard is not None and not await guard():
+            return False
+        return bool(await super()._commit(offsets))
 
 
 class Producer(driver.Producer):
@@ -82,6 +89,11 @@ def faust_broker_url(broker_url: str) -> str:
 
 def set_fetch_wait(app: faust.App, wait_ms: int) -> None:
     setattr(app, _APP_ATTRIBUTE, wait_ms)
+
+
+def set_commit_guard(app: faust.App, guard: Callable[[], Awaitable[bool]]) -> None:
+    """Asked before every offset commit; False skips the commit."""
+    setattr(app, _COMMIT_GUARD_ATTRIBUTE, guard)
 
 
 def set_idempotent_producer(app: faust.App, on: bool) -> None:

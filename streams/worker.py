@@ -25,6 +25,7 @@ from streams.broker_watch import (
     claim_marker,
     reconcile_local_state,
 )
+from streams.faust_transport import set_commit_guard
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ def run_worker(settings: Settings) -> int:
         wapp = WirestreamApp(settings, url)
         watch = BrokerWatch(url, marker_topic, incarnation)
         wapp.app.timer(settings.broker_watch_s, name="broker-watch")(watch.check)
+        set_commit_guard(wapp.app, watch.commit_allowed)
         worker = faust.Worker(wapp.app, loglevel=settings.log_level, quiet=True,
                               override_logging=True)
         try:

@@ -887,6 +887,7 @@ def main() -> None:
                 crash_env["WIRESTREAM_PROCESSING_GUARANTEE"] = "exactly_once"
             result = asyncio.run(crash(url, crash_env, workdir, plan, fraction))
             if args.reference:
+                _print(result)  # the scenario's own figures, before the reference runs
                 _with_reference(result, asyncio.run(uninterrupted(
                     url, env("reference"), workdir, plan)))
         elif args.scenario == "publish-failure":
@@ -898,6 +899,7 @@ def main() -> None:
             result = asyncio.run(leader_kill(broker, env("faults"), workdir, plan,
                                              args.kills, rolling=not args.no_rolling))
             if args.reference:
+                _print(result)  # the scenario's own figures, before the reference runs
                 _with_reference(result, asyncio.run(uninterrupted(
                     url, env("reference"), workdir, plan)))
         else:

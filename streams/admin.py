@@ -11,7 +11,12 @@ import contextlib
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import (
+    KafkaConnectionError,
+    NodeNotReadyError,
+    RequestTimedOutError,
+    TopicAlreadyExistsError,
+)
 
 from config.settings import Settings
 from streams.security import client_options
@@ -26,7 +31,22 @@ def bootstrap_servers(url: str) -> str:
 
 
 async def ensure_topics(bootstrap: str, partitions: dict[str, int], replication: int = 1,
-                        configs: dict[str, dict[str, str]] | None = None) -> None:
+                        configs: dict[str, dict[str, str]] | None = None,
+                        attempts: int = 4) -> None:
+    """Create the missing topics and wait until they have leaders. A connection that a
+    restarting broker drops is tried again with a new client (``attempts`` in all)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            await _ensure_topics_once(bootstrap, partitions, replication, configs)
+            return
+        except (KafkaConnectionError, NodeNotReadyError, RequestTimedOutError):
+            if attempt == attempts:
+                raise
+            await asyncio.sleep(0.5 * attempt)  # backoff before a new client
+
+
+async def _ensure_topics_once(bootstrap: str, partitions: dict[str, int], replication: int,
+                              configs: dict[str, dict[str, str]] | None) -> None:
     admin = AIOKafkaAdminClient(**client_options(), bootstrap_servers=bootstrap_servers(bootstrap),
                                 request_timeout_ms=15_000)
     await admin.start()

@@ -10,6 +10,8 @@ mode), so a 3-node cluster keeps its quorum when any one node dies.
 
 Every JVM gets PR_SET_PDEATHSIG, so it dies with the process that started it, even
 after a kill -9 of that process, and ignores the terminal's Ctrl-C (we stop it in order).
+The signal follows the *thread* that started the JVM: start and restart nodes from a
+thread that outlives them (the main thread), not from a short-lived executor thread.
 """
 
 from __future__ import annotations

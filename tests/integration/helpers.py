@@ -78,3 +78,18 @@ def wait_ready(port: str | int, worker: WorkerProcess, deadline_s: float = 180.0
             pass  # not listening yet, or 503 until ready
         time.sleep(0.2)  # poll interval
     raise AssertionError(f"worker not ready within {deadline_s}s:\n{worker.log_tail()}")
+
+
+async def collect_keys(broker_url: str, topics: list[str], keys: set[str],
+                       worker: WorkerProcess, deadline_s: float = 240.0) -> list[InMessage]:
+    """Read until a message with each of ``keys`` arrived (repeats and others kept too:
+    at-least-once may repeat a record); fails early if the worker died."""
+    got: list[InMessage] = []
+    async for msg in consume_with_ticks(broker_url, topics, deadline_s=deadline_s):
+        if msg is not None:
+            got.append(msg)
+            if keys <= {(m.key or b"").decode() for m in got}:
+                break
+        if not worker.alive():
+            raise AssertionError(f"worker exited:\n{worker.log_tail()}")
+    return got

@@ -13,8 +13,9 @@ import json
 from pathlib import Path
 
 import pytest
-from aiokafka import TopicPartition
+from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import MessageSizeTooLargeError
 
 from processors.input_files import items_from_file
 from streams.admin import alter_topic_config, bootstrap_servers, ensure_app_topics, partitions_of
@@ -23,7 +24,7 @@ from streams.kafka_io import OutMessage, consume, produce
 from streams.redrive import redrive
 from streams.worker_process import WorkerProcess
 from tests.conftest import REPO_ROOT, TEST_BROKER
-from tests.integration.helpers import collect, scrape, settings_from, wait_ready
+from tests.integration.helpers import collect, collect_keys, scrape, settings_from, wait_ready
 
 pytestmark = [pytest.mark.integration, pytest.mark.smoke]
 
@@ -33,6 +34,36 @@ if TEST_BROKER == "tansu":
 
 TINY = {"max.message.bytes": "600"}  # every enriched record is larger
 ROOMY = {"max.message.bytes": str(16 * 1024 * 1024)}
+PROBE_KEY = b"probe"
+
+
+async def set_limit(broker_url: str, topic: str, config: dict[str, str]) -> None:
+    """Alter the topic's max.message.bytes and wait until the broker enforces it: a topic
+    config reaches the partition leaders a moment after AlterConfigs answers (seen on
+    Kafka 3.9: one record got through after the answer). A 2 KB probe record (key
+    ``probe``) is refused once TINY holds and accepted once ROOMY does."""
+    await alter_topic_config(broker_url, topic, config)
+    want_refused = config is TINY
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers(broker_url), acks="all",
+                                max_request_size=16 * 1024 * 1024)
+    await producer.start()
+    try:
+        for _ in range(300):
+            try:
+                await producer.send_and_wait(topic, b"x" * 2048, key=PROBE_KEY, partition=0)
+                refused = False
+            except MessageSizeTooLargeError:
+                refused = True
+            if refused == want_refused:
+                return
+            await asyncio.sleep(0.2)  # poll interval while the config spreads
+        raise AssertionError(f"{topic}: max.message.bytes {config} not in force")
+    finally:
+        await producer.stop()
+
+
+def without_probes(messages: list) -> list:
+    return [m for m in messages if m.key != PROBE_KEY]
 
 
 def sample_messages() -> tuple[list[OutMessage], set[str]]:
@@ -75,7 +106,7 @@ def test_refused_output_is_dead_lettered_then_redriven(broker, namespace_env, tm
     settings = settings_from(env, broker.url)
     names = settings.topic_names()
     asyncio.run(ensure_app_topics(settings, broker.url))
-    asyncio.run(alter_topic_config(broker.url, names["enriched"], TINY))
+    asyncio.run(set_limit(broker.url, names["enriched"], TINY))
     messages, ids = sample_messages()
     port = env["WIRESTREAM_METRICS_PORT"]
 
@@ -98,7 +129,7 @@ def test_refused_output_is_dead_lettered_then_redriven(broker, namespace_env, tm
         assert msg.header("wirestream.original_topic") == names["deduped"]
         assert names["enriched"] in (msg.header("wirestream.error_message") or "")
         assert json.loads(msg.value)["article"]["id"] == msg.key.decode()
-    assert asyncio.run(records_on(broker.url, names["enriched"])) == []
+    assert without_probes(asyncio.run(records_on(broker.url, names["enriched"]))) == []
     enriched_label = f'{{topic="{names["enriched"]}"}}'
     assert samples.get("wirestream_publish_failed_total" + enriched_label) == len(ids)
     assert samples.get("wirestream_publish_failed_total" + f'{{topic="{names["dlq"]}"}}') == 0
@@ -109,13 +140,14 @@ def test_refused_output_is_dead_lettered_then_redriven(broker, namespace_env, tm
     assert samples['wirestream_articles_rejected_total{reason="publish_failed"}'] == len(ids)
 
     # The cause fixed, the dead letters go back to where they came from and come out.
-    asyncio.run(alter_topic_config(broker.url, names["enriched"], ROOMY))
+    asyncio.run(set_limit(broker.url, names["enriched"], ROOMY))
     worker = WorkerProcess(broker.url, tmp_path / "worker-2.log", env)
     try:
         wait_ready(port, worker)
         result = asyncio.run(redrive(broker.url, names["dlq"]))
         assert result.redriven == {names["deduped"]: len(ids)}
-        enriched = asyncio.run(collect(broker.url, [names["enriched"]], len(ids), worker))
+        enriched = without_probes(asyncio.run(collect_keys(
+            broker.url, [names["enriched"]], ids, worker)))
     finally:
         worker.stop()
     assert {m.key.decode() for m in enriched} == ids
@@ -130,7 +162,7 @@ def test_worker_stops_uncommitted_when_the_dead_letter_fails_too(broker, namespa
     names = settings.topic_names()
     asyncio.run(ensure_app_topics(settings, broker.url))
     for topic in (names["enriched"], names["dlq"]):
-        asyncio.run(alter_topic_config(broker.url, topic, TINY))
+        asyncio.run(set_limit(broker.url, topic, TINY))
     messages, ids = sample_messages()
     port = env["WIRESTREAM_METRICS_PORT"]
 
@@ -149,11 +181,13 @@ def test_worker_stops_uncommitted_when_the_dead_letter_fails_too(broker, namespa
 
     # Topics fixed, a new worker picks the uncommitted inputs up again: nothing lost.
     for topic in (names["enriched"], names["dlq"]):
-        asyncio.run(alter_topic_config(broker.url, topic, ROOMY))
+        asyncio.run(set_limit(broker.url, topic, ROOMY))
     worker = WorkerProcess(broker.url, tmp_path / "worker-2.log", env)
     try:
         wait_ready(port, worker)
-        enriched = asyncio.run(collect(broker.url, [names["enriched"]], len(ids), worker))
+        # At least once: an article whose record was written before the stop comes again.
+        enriched = without_probes(asyncio.run(collect_keys(
+            broker.url, [names["enriched"]], ids, worker)))
     finally:
         worker.stop()
     assert {m.key.decode() for m in enriched} == ids

@@ -116,8 +116,8 @@ async def ensure_app_topics(settings: Settings, bootstrap: str) -> None:
                         configs=configs)
 
 
-async def partitions_of(bootstrap: str, topic: str) -> list[int]:
-    """The topic's partition numbers from fresh metadata ([] when it does not exist)."""
+async def partition_leaders(bootstrap: str, topic: str) -> dict[int, int]:
+    """Partition -> node id of its leader (-1: none), from fresh metadata ({}: no topic)."""
     admin = AIOKafkaAdminClient(**client_options(), bootstrap_servers=bootstrap_servers(bootstrap),
                                 request_timeout_ms=15_000)
     await admin.start()
@@ -125,9 +125,14 @@ async def partitions_of(bootstrap: str, topic: str) -> list[int]:
         described = await admin.describe_topics([topic])
     finally:
         await admin.close()
-    return sorted(p["partition"] for t in described
-                  if t["topic"] == topic and t.get("error_code", 0) == 0
-                  for p in t.get("partitions") or ())
+    return {p["partition"]: p.get("leader", -1) for t in described
+            if t["topic"] == topic and t.get("error_code", 0) == 0
+            for p in t.get("partitions") or ()}
+
+
+async def partitions_of(bootstrap: str, topic: str) -> list[int]:
+    """The topic's partition numbers ([] when it does not exist)."""
+    return sorted(await partition_leaders(bootstrap, topic))
 
 
 async def alter_topic_config(bootstrap: str, topic: str, configs: dict[str, str]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaProducer, TopicPartition
@@ -100,13 +101,22 @@ async def records_on(broker_url: str, topic: str) -> list:
     return [m async for m in consume(broker_url, [topic], idle_timeout_s=2.0)]
 
 
-def test_refused_output_is_dead_lettered_then_redriven(broker, namespace_env, tmp_path):
+def refusing(broker, namespace_env: dict[str, str], refused: tuple[str, ...]
+             ) -> tuple[dict[str, str], Any, dict[str, str]]:
+    """Env (two quick write attempts), settings and topic names of a deployment whose
+    ``refused`` topics (keys: enriched, dlq) take no record larger than 600 bytes."""
     env = {**namespace_env, "WIRESTREAM_PUBLISH_ATTEMPTS": "2",
            "WIRESTREAM_PUBLISH_BACKOFF_S": "0.1"}
     settings = settings_from(env, broker.url)
     names = settings.topic_names()
     asyncio.run(ensure_app_topics(settings, broker.url))
-    asyncio.run(set_limit(broker.url, names["enriched"], TINY))
+    for key in refused:
+        asyncio.run(set_limit(broker.url, names[key], TINY))
+    return env, settings, names
+
+
+def test_refused_output_is_dead_lettered_then_redriven(broker, namespace_env, tmp_path):
+    env, _, names = refusing(broker, namespace_env, ("enriched",))
     messages, ids = sample_messages()
     port = env["WIRESTREAM_METRICS_PORT"]
 
@@ -156,13 +166,7 @@ def test_refused_output_is_dead_lettered_then_redriven(broker, namespace_env, tm
 
 def test_worker_stops_uncommitted_when_the_dead_letter_fails_too(broker, namespace_env,
                                                                   tmp_path: Path):
-    env = {**namespace_env, "WIRESTREAM_PUBLISH_ATTEMPTS": "2",
-           "WIRESTREAM_PUBLISH_BACKOFF_S": "0.1"}
-    settings = settings_from(env, broker.url)
-    names = settings.topic_names()
-    asyncio.run(ensure_app_topics(settings, broker.url))
-    for topic in (names["enriched"], names["dlq"]):
-        asyncio.run(set_limit(broker.url, topic, TINY))
+    env, settings, names = refusing(broker, namespace_env, ("enriched", "dlq"))
     messages, ids = sample_messages()
     port = env["WIRESTREAM_METRICS_PORT"]
 

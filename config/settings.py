@@ -158,6 +158,13 @@ class Settings(BaseSettings):
     # only; the embedded broker has none): see the README for what was measured.
     processing_guarantee: Literal["at_least_once", "exactly_once"] = "at_least_once"
 
+    # Feed poller (``wirestream feed``). One HTTP request ends by this deadline, body
+    # included (``--timeout`` overrides it); a 429/503's Retry-After is obeyed up to the
+    # cap; a drop-folder file larger than the cap is not read (reported once).
+    feed_deadline_s: float = Field(default=30.0, gt=0, le=3600)
+    feed_retry_after_max_s: float = Field(default=3600.0, ge=0, le=7 * 86400)
+    feed_max_file_bytes: int = Field(default=20_000_000, ge=1024)
+
     @field_validator("broker_url")
     @classmethod
     def _broker_url(cls, value: str | None) -> str | None:

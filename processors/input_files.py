@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,12 +55,28 @@ def _xml_items(source: str, payload: bytes, content_type: str) -> list[RawItem]:
     return items
 
 
-def items_from_file(path: Path) -> list[RawItem]:
-    """Read one file; raise RejectedInput('unreadable_file') when it cannot be read."""
+def items_from_file(path: Path, *, max_bytes: int | None = None) -> list[RawItem]:
+    """Read one file; raise RejectedInput('unreadable_file') when it cannot be read, and
+    RejectedInput('too_large') when it holds more than ``max_bytes`` (checked before
+    reading; no more than ``max_bytes + 1`` bytes are read)."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if max_bytes is not None and size > max_bytes:
+                raise RejectedInput("too_large", f"{path}: {size} bytes, more than "
+                                                 f"{max_bytes}; not read")
+            data = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
     except OSError as exc:
         raise RejectedInput("unreadable_file", f"{path}: {exc.strerror or exc}") from exc
+    if max_bytes is not None and len(data) > max_bytes:
+        raise RejectedInput("too_large", f"{path}: more than {max_bytes} bytes; not read")
+    return items_from_bytes(path.name, data)
+
+
+def items_from_bytes(name: str, data: bytes) -> list[RawItem]:
+    """The messages in a file's bytes; its name's suffix says the format (see
+    CONTENT_TYPES). Raises RejectedInput('unreadable_file') for text that is not UTF-8."""
+    path = Path(name)
     suffix = path.suffix.lower()
     if suffix == ".txt":
         try:

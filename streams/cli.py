@@ -155,10 +155,15 @@ def feed(
     topic: Annotated[str, typer.Option(help="topic (default: the raw topic)")] = "raw",
     state_file: Annotated[Path | None, typer.Option(
         help="what was sent (default: <data dir>/feed-state.json)")] = None,
-    timeout: Annotated[float, typer.Option(help="HTTP timeout in seconds")] = 30.0,
+    timeout: Annotated[float | None, typer.Option(
+        help="deadline of one whole HTTP request in seconds, body included "
+             "(default: WIRESTREAM_FEED_DEADLINE_S, 30)", min=0.1)] = None,
+    metrics_port: Annotated[int, typer.Option(
+        help="serve Prometheus metrics on this port of WIRESTREAM_METRICS_HOST (0 = off)",
+        min=0, max=65535)] = 0,
 ) -> None:
     """Poll feeds and drop directories; produce new and changed items to the raw topic."""
-    from streams.feed_poller import FeedState, SourceError, SourceResult, poll_all
+    from streams.feed_poller import FeedLimits, FeedState, SourceError, SourceResult, poll_all
 
     settings = _settings()
     url = _require_broker(settings)
@@ -177,17 +182,22 @@ def feed(
             err.print(f"[red]error:[/red] {result.source}: {result.error}")
         elif result.not_modified:
             out.print(f"{result.source}: not modified")
+        elif result.skipped:
+            out.print(f"{result.source}: {result.skipped}")
         else:
             out.print(f"{result.source}: sent {len(result.to_send)}, "
                       f"unchanged {result.unchanged}")
 
+    limits = FeedLimits.from_settings(settings, deadline_s=timeout)
+    if metrics_port:
+        from prometheus_client import start_http_server
+
+        start_http_server(metrics_port, addr=settings.metrics_host)
+
     async def run() -> int:
         while True:
             try:
-                results = await poll_all(
-                    sources, state, url, name, timeout_s=timeout,
-                    max_item_bytes=settings.max_message_bytes,
-                    max_document_bytes=max(20_000_000, settings.max_message_bytes))
+                results = await poll_all(sources, state, url, name, limits=limits)
             except Exception as exc:  # broker unreachable: nothing remembered, retry
                 err.print(f"[red]error:[/red] producing to {name} failed: {exc}")
                 if once:

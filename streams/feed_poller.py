@@ -10,12 +10,18 @@ What was sent is remembered in a JSON state file under the data dir, across rest
 per story id the hash of its canonical Article and its version (an item is sent again
 only when its content changed and its version did not go down), per URL the ETag and
 Last-Modified of the last response (sent back as If-None-Match / If-Modified-Since, a
-304 sends nothing), per file its size and mtime (unchanged files are not re-read). The
-state is written only after the broker acknowledged the messages, so a crash or a
-broker outage re-sends rather than loses (the version stage drops the redeliveries).
+304 sends nothing) and the time a 429/503's Retry-After asked to wait until (the URL is
+not polled before), per file its path, size, mtime and inode (an unchanged file is not
+opened again, whether it was read or skipped). The state is written only after the
+broker acknowledged the messages, so a crash or a broker outage re-sends rather than
+loses (the version stage drops the redeliveries).
 
 A source that fails (unreachable, HTTP error, not a feed, missing directory) is reported
-on its own line and the others carry on.
+on its own line and the others carry on. What one source may cost is bounded
+(``FeedLimits``): a total deadline per HTTP request and a size cap per response
+(``streams.feed_http``); drop folders are read without following links and with a
+size cap checked before reading (``streams.feed_files``). Every source or file not
+read is counted by reason in ``wirestream_feed_skipped_total``.
 """
 
 from __future__ import annotations
@@ -26,23 +32,26 @@ import hashlib
 import json
 import os
 import tempfile
-import urllib.error
-import urllib.request
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from processors.article import Article, RejectedInput
 from processors.formats import split_raw
-from processors.input_files import SUFFIXES, RawItem, items_from_file
+from processors.input_files import SUFFIXES, RawItem, items_from_bytes
+from streams import metrics
+from streams.feed_files import scan
+from streams.feed_http import FetchError, fetch
 from streams.kafka_io import OutMessage, produce
+
+if TYPE_CHECKING:
+    from config.settings import Settings
 
 STATE_VERSION = 1
 MAX_REMEMBERED_ITEMS = 200_000  # oldest forgotten first; a forgotten item is re-sent once
-_ACCEPT = ("application/rss+xml, application/atom+xml, application/vnd.iptc.g2.newsitem+xml, "
-           "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5")
-_USER_AGENT = "wirestream-feed/0.1"
 
 
 class SourceError(Exception):
@@ -66,6 +75,7 @@ class FeedState:
         self.items: dict[str, dict[str, Any]] = {}
         self.http: dict[str, dict[str, str]] = {}
         self.files: dict[str, list[int]] = {}
+        self.retry_at: dict[str, float] = {}  # per URL: not polled before this Unix time
         self._load()
 
     def _load(self) -> None:
@@ -81,13 +91,14 @@ class FeedState:
             self.items = dict(data.get("items") or {})
             self.http = dict(data.get("http") or {})
             self.files = dict(data.get("files") or {})
+            self.retry_at = dict(data.get("retry_at") or {})
 
     def save(self) -> None:
         while len(self.items) > MAX_REMEMBERED_ITEMS:
             del self.items[next(iter(self.items))]
         self.path.parent.mkdir(parents=True, exist_ok=True)
         data = {"version": STATE_VERSION, "items": self.items, "http": self.http,
-                "files": self.files}
+                "files": self.files, "retry_at": self.retry_at}
         # Write-then-rename: a crash mid-write leaves the previous state, never half a file.
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".feed-state.", suffix=".tmp")
         try:
@@ -112,56 +123,41 @@ class FeedState:
 
 # -- one poll of one source -------------------------------------------------------------
 
+@dataclass(frozen=True, slots=True)
+class FeedLimits:
+    """What one source may cost: the settings ``feed_*`` and ``max_message_bytes``."""
+
+    deadline_s: float = 30.0  # one HTTP request, from lookup to the body's last byte
+    retry_after_max_s: float = 3600.0  # a server's Retry-After is obeyed up to this
+    max_item_bytes: int = 2_000_000  # one message (an item split from a document)
+    max_document_bytes: int = 20_000_000  # one HTTP response
+    max_file_bytes: int = 20_000_000  # one file of a drop folder
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, deadline_s: float | None = None
+                      ) -> FeedLimits:
+        return cls(deadline_s=deadline_s or settings.feed_deadline_s,
+                   retry_after_max_s=settings.feed_retry_after_max_s,
+                   max_item_bytes=settings.max_message_bytes,
+                   max_document_bytes=max(20_000_000, settings.max_message_bytes),
+                   max_file_bytes=settings.feed_max_file_bytes)
+
+
 @dataclass
 class SourceResult:
     source: str
     to_send: list[tuple[RawItem, Article, str]] = field(default_factory=list)
     unchanged: int = 0
     not_modified: bool = False
+    skipped: str | None = None  # the whole source was not polled this time, and why
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    retry_at: float | None = None  # Unix time the server asked us to wait for (429/503)
     commit: Callable[[FeedState], None] | None = None  # applied once the broker has acked
 
 
-def _opener() -> urllib.request.OpenerDirector:
-    # http(s) only: no file://, ftp:// or data: handlers, so neither a source nor a
-    # redirect can make the poller read local files.
-    opener = urllib.request.OpenerDirector()
-    for handler in (urllib.request.ProxyHandler(), urllib.request.HTTPHandler(),
-                    urllib.request.HTTPSHandler(), urllib.request.HTTPRedirectHandler(),
-                    urllib.request.HTTPDefaultErrorHandler(),
-                    urllib.request.HTTPErrorProcessor()):
-        opener.add_handler(handler)
-    return opener
-
-
-def fetch(url: str, validators: dict[str, str], *, timeout_s: float, max_bytes: int
-          ) -> tuple[bytes | None, str | None, dict[str, str]]:
-    """(body or None for 304, content type, new validators). Raises SourceError."""
-    headers = {"User-Agent": _USER_AGENT, "Accept": _ACCEPT}
-    if validators.get("etag"):
-        headers["If-None-Match"] = validators["etag"]
-    if validators.get("last_modified"):
-        headers["If-Modified-Since"] = validators["last_modified"]
-    request = urllib.request.Request(url, headers=headers)
-    try:
-        with _opener().open(request, timeout=timeout_s) as response:
-            body = response.read(max_bytes + 1)
-            content_type = response.headers.get("Content-Type")
-            new = {key: value for key, value in (
-                ("etag", response.headers.get("ETag")),
-                ("last_modified", response.headers.get("Last-Modified"))) if value}
-    except urllib.error.HTTPError as exc:
-        if exc.code == 304:
-            return None, None, validators
-        raise SourceError(f"HTTP {exc.code} {exc.reason}") from None
-    except urllib.error.URLError as exc:
-        raise SourceError(f"cannot fetch: {exc.reason}") from None
-    except (OSError, ValueError) as exc:  # timeouts, resets, malformed URLs
-        raise SourceError(f"cannot fetch: {exc}") from None
-    if len(body) > max_bytes:
-        raise SourceError(f"response larger than {max_bytes} bytes")
-    return body, content_type, new
+def _skipped(reason: str) -> None:
+    metrics.FEED_SKIPPED.labels(reason).inc()
 
 
 def _sort_items(result: SourceResult, items: Iterable[RawItem], state: FeedState) -> None:
@@ -176,55 +172,73 @@ def _sort_items(result: SourceResult, items: Iterable[RawItem], state: FeedState
             result.unchanged += 1
 
 
-def _poll_url(url: str, state: FeedState, *, timeout_s: float, max_item_bytes: int,
-              max_document_bytes: int) -> SourceResult:
-    result = SourceResult(url)
-    body, content_type, validators = fetch(url, state.http.get(url, {}), timeout_s=timeout_s,
-                                           max_bytes=max_document_bytes)
-    if body is None:
-        result.not_modified = True
-        return result
+def _split(url: str, body: bytes, content_type: str | None, limits: FeedLimits
+           ) -> list[RawItem]:
     try:
-        parts = split_raw(body, content_type=content_type, max_bytes=max_item_bytes,
-                          max_document_bytes=max_document_bytes)
+        parts = split_raw(body, content_type=content_type, max_bytes=limits.max_item_bytes,
+                          max_document_bytes=limits.max_document_bytes)
     except RejectedInput as exc:
         raise SourceError(f"not a usable feed ({exc.reason}: {exc})") from None
-    items = [RawItem(f"{url}#{index}" if len(parts) > 1 else url, part.payload,
-                     part.content_type,
-                     part.outcome.id if isinstance(part.outcome, Article) else None,
-                     None if isinstance(part.outcome, Article)
-                     else f"{part.outcome.reason}: {part.outcome}",
-                     part.outcome if isinstance(part.outcome, Article) else None)
-             for index, part in enumerate(parts)]
+    return [RawItem(f"{url}#{index}" if len(parts) > 1 else url, part.payload,
+                    part.content_type,
+                    part.outcome.id if isinstance(part.outcome, Article) else None,
+                    None if isinstance(part.outcome, Article)
+                    else f"{part.outcome.reason}: {part.outcome}",
+                    part.outcome if isinstance(part.outcome, Article) else None)
+            for index, part in enumerate(parts)]
+
+
+async def _poll_url(url: str, state: FeedState, limits: FeedLimits) -> SourceResult:
+    result = SourceResult(url)
+    wait_until = state.retry_at.get(url, 0.0)
+    if wait_until > time.time():  # the server's Retry-After has not passed yet
+        _skipped("retry_after")
+        when = datetime.fromtimestamp(wait_until, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        result.skipped = f"not polled: the server asked to wait until {when} (Retry-After)"
+        return result
+    try:
+        fetched = await fetch(url, state.http.get(url, {}), deadline_s=limits.deadline_s,
+                              max_bytes=limits.max_document_bytes,
+                              retry_after_max_s=limits.retry_after_max_s)
+    except FetchError as exc:
+        _skipped(exc.reason)
+        return SourceResult(url, error=str(exc), retry_at=exc.retry_at)
+    if fetched.body is None:
+        result.not_modified = True
+        return result
+    items = await asyncio.to_thread(_split, url, fetched.body, fetched.content_type, limits)
     _sort_items(result, items, state)
 
     def commit(target: FeedState) -> None:
-        target.http[url] = validators
+        target.http[url] = fetched.validators
 
     result.commit = commit
     return result
 
 
-def _poll_paths(source: str, paths: list[Path], state: FeedState) -> SourceResult:
+def _poll_files(source: str, directory: Path, state: FeedState, limits: FeedLimits, *,
+                only: str | None = None) -> SourceResult:
     result = SourceResult(source)
     stats: dict[str, list[int]] = {}
-    for path in paths:
-        try:
-            info = path.stat()
-        except OSError as exc:
-            result.warnings.append(f"{path.name}: cannot read ({exc.strerror or exc})")
-            continue
-        key = str(path.resolve())
-        stamp = [info.st_mtime_ns, info.st_size]
-        if state.files.get(key) == stamp:
-            continue  # unchanged since it was last read in full
-        try:
-            items = items_from_file(path)
-        except RejectedInput as exc:
-            result.warnings.append(str(exc))
-            continue
-        _sort_items(result, items, state)
-        stats[key] = stamp
+    try:
+        entries = scan(directory, state.files, max_bytes=limits.max_file_bytes,
+                       suffixes=SUFFIXES, only=only)
+        for entry in entries:
+            if entry.data is None:
+                _skipped(entry.skip or "unreadable")
+                if entry.skip != "unchanged":
+                    result.warnings.append(f"{entry.name}: skipped ({entry.skip}: "
+                                           f"{entry.detail})")
+            else:
+                try:
+                    _sort_items(result, items_from_bytes(entry.name, entry.data), state)
+                except RejectedInput as exc:
+                    result.warnings.append(str(exc))
+            # Remembered: not opened again until it changes, and reported once.
+            if entry.stamp is not None and entry.skip != "unchanged":
+                stats[entry.key] = entry.stamp
+    except OSError as exc:
+        raise SourceError(f"cannot read directory: {exc.strerror or exc}") from None
 
     def commit(target: FeedState) -> None:
         target.files.update(stats)
@@ -233,29 +247,21 @@ def _poll_paths(source: str, paths: list[Path], state: FeedState) -> SourceResul
     return result
 
 
-def _drop_files(directory: Path) -> list[Path]:
-    try:
-        entries = sorted(directory.iterdir())
-    except OSError as exc:
-        raise SourceError(f"cannot list directory: {exc.strerror or exc}") from None
-    # Dot files are uploads in progress for many FTP servers (and editors' temp files).
-    return [p for p in entries if p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
-            and p.is_file()]
-
-
-def poll_source(source: str, state: FeedState, *, timeout_s: float = 30.0,
-                max_item_bytes: int = 2_000_000, max_document_bytes: int = 20_000_000
-                ) -> SourceResult:
-    """Read one source (blocking: run it in a thread). Never raises."""
+async def poll_source(source: str, state: FeedState, limits: FeedLimits | None = None
+                      ) -> SourceResult:
+    """Read one source. Never raises."""
+    limits = limits or FeedLimits()
     try:
         if source.lower().startswith(("http://", "https://")):
-            return _poll_url(source, state, timeout_s=timeout_s, max_item_bytes=max_item_bytes,
-                             max_document_bytes=max_document_bytes)
+            return await _poll_url(source, state, limits)
         path = Path(source)
         if path.is_dir():
-            return _poll_paths(source, _drop_files(path), state)
+            return await asyncio.to_thread(_poll_files, source, path, state, limits)
         if path.is_file():
-            return _poll_paths(source, [path], state)
+            # A file the operator named: its own link is followed, once, here.
+            real = path.resolve()
+            return await asyncio.to_thread(_poll_files, source, real.parent, state, limits,
+                                           only=real.name)
         if "://" in source:
             raise SourceError("only http:// and https:// URLs are supported")
         raise SourceError("no such directory or file")
@@ -268,15 +274,16 @@ def poll_source(source: str, state: FeedState, *, timeout_s: float = 30.0,
 # -- a poll of every source --------------------------------------------------------------
 
 async def poll_all(sources: list[str], state: FeedState, broker_url: str, topic: str, *,
-                   timeout_s: float = 30.0, max_item_bytes: int = 2_000_000,
-                   max_document_bytes: int = 20_000_000) -> list[SourceResult]:
+                   limits: FeedLimits | None = None) -> list[SourceResult]:
     """Poll every source once, produce what is new, then remember it. Raises what the
-    producer raises (the state is then left as it was, so the next poll retries)."""
-    results = []
-    for source in sources:
-        results.append(await asyncio.to_thread(
-            poll_source, source, state, timeout_s=timeout_s, max_item_bytes=max_item_bytes,
-            max_document_bytes=max_document_bytes))
+    producer raises (the state is then left as it was, so the next poll retries; a
+    server's Retry-After is kept in memory even then)."""
+    results = [await poll_source(source, state, limits) for source in sources]
+    for result in results:
+        if result.retry_at is not None:
+            state.retry_at[result.source] = result.retry_at
+        elif not result.skipped:
+            state.retry_at.pop(result.source, None)
     messages: list[OutMessage] = []
     sent: dict[str, str] = {}
     for result in results:

@@ -178,6 +178,21 @@ BUILD_INFO = Gauge(
     ["version", "python", "spacy", "faust"],
 )
 
+# -- the feed poller (``wirestream feed``, its own process) --------------------------------
+# Why a feed or a drop-folder file was not read. HTTP: deadline (abandoned at the total
+# deadline), retry_after (not polled: the server's Retry-After has not passed), too_large,
+# http_error, unreachable. Files: unchanged (read or skipped before, not changed since),
+# symlink (never followed), not_regular_file, too_large (checked before reading), unreadable.
+FEED_SKIP_REASONS = ("deadline", "retry_after", "too_large", "http_error", "unreachable",
+                     "unchanged", "symlink", "not_regular_file", "unreadable")
+FEED_SKIPPED = Counter(
+    "wirestream_feed_skipped_total",
+    "Feed requests and drop-folder files the feed poller did not read, by reason.",
+    ["reason"],
+)
+for _reason in FEED_SKIP_REASONS:
+    FEED_SKIPPED.labels(_reason)
+
 
 def _version(package: str) -> str:
     try:

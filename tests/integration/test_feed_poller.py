@@ -37,6 +37,8 @@ class FeedServer:
                 conditional = self.headers.get("If-None-Match")
                 if self.path == "/broken.xml":
                     status, body, headers = 500, b"oops", {}
+                elif self.path == "/busy.rss":
+                    status, body, headers = 429, b"slow down", {"Retry-After": "600"}
                 elif self.path not in server.documents:
                     status, body, headers = 404, b"", {}
                 else:
@@ -173,3 +175,41 @@ def test_feed_poller_sends_each_item_once_and_survives_bad_sources(
     assert b"<packageItem" not in by_key["http://tt.se/media/text/210919-janguillou-879f202b"]
     assert by_key["hg-world-20260303-0001"].count(b"<item>") == 1
     assert b"3.4 kilometres" in by_key["tag:ticker.example.org,2026:wissen-4712"]
+
+
+def test_feed_poller_skips_links_large_files_and_busy_servers_with_reasons(
+        broker, namespace_env, feed_server, tmp_path):
+    env = {**namespace_env, "WIRESTREAM_BROKER_URL": broker.bootstrap,
+           "WIRESTREAM_FEED_MAX_FILE_BYTES": "4096", "COLUMNS": "1000"}  # rich: no wrapping
+    settings = settings_from(namespace_env, broker.url)
+    asyncio.run(ensure_app_topics(settings, broker.url))
+    raw = settings.topic_names()["raw"]
+    secret = tmp_path / "secret"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "passwd.txt").symlink_to(secret)
+    (drop / "huge.txt").write_text("Huge\n\n" + "word " * 2000)
+    (drop / "note.txt").write_text("Ferry delayed\n\nThe ferry left two hours late.\n")
+    busy = f"{feed_server.url}/busy.rss"
+    sources = [str(drop), busy]
+
+    first = _feed(sources, env)
+
+    assert first.returncode == 1, first.stderr  # the 429 is a failed source
+    assert f"{drop}: sent 1, unchanged 0" in first.stdout
+    assert "passwd.txt: skipped (symlink" in first.stderr
+    assert "huge.txt: skipped (too_large" in first.stderr
+    assert f"{busy}: HTTP 429" in first.stderr
+
+    second = _feed(sources, env)  # a restart: skips are not re-reported, the wait is kept
+
+    assert second.returncode == 0, second.stderr
+    assert f"{drop}: sent 0, unchanged 0" in second.stdout
+    assert f"{busy}: not polled: the server asked to wait until" in second.stdout
+    assert "warning" not in second.stderr
+    assert [p for p, _c, _s in feed_server.log].count("/busy.rss") == 1
+
+    records = asyncio.run(_records_before_markers(broker.url, raw))
+    assert [key for key, _value in records] == ["file:note"]
+    assert not any(b"root:x:0:0" in value for _key, value in records)

@@ -10,7 +10,7 @@ import pytest
 from processors.article import Article, RejectedInput
 from processors.formats import feeds, parse_raw, parse_raw_items, parse_raw_results, split_raw
 from processors.input_files import items_from_file
-from streams.feed_poller import FeedState, content_hash, poll_source
+from streams.feed_poller import FeedLimits, FeedState, content_hash, poll_source
 
 FEEDS = Path(__file__).resolve().parents[1] / "data" / "feeds"
 RSS = FEEDS / "world.rss"
@@ -152,7 +152,7 @@ def _commit(state: FeedState, result) -> None:
     state.save()
 
 
-def test_drop_directory_sends_new_and_changed_items_once(tmp_path: Path) -> None:
+async def test_drop_directory_sends_new_and_changed_items_once(tmp_path: Path) -> None:
     drop = tmp_path / "drop"
     drop.mkdir()
     shutil.copy(ATOM, drop / "science.xml")
@@ -162,7 +162,7 @@ def test_drop_directory_sends_new_and_changed_items_once(tmp_path: Path) -> None
     state_path = tmp_path / "state.json"
     state = FeedState(state_path)
 
-    first = poll_source(str(drop), state)
+    first = await poll_source(str(drop), state)
     assert first.error is None
     assert sorted(a.id for _i, a, _d in first.to_send) == [
         "file:note", "tag:ticker.example.org,2026:wissen-4711",
@@ -171,16 +171,16 @@ def test_drop_directory_sends_new_and_changed_items_once(tmp_path: Path) -> None
     _commit(state, first)
 
     restarted = FeedState(state_path)  # remembered across restarts
-    assert poll_source(str(drop), restarted).to_send == []
+    assert (await poll_source(str(drop), restarted)).to_send == []
 
     # The same content again under a new file name: read, but nothing to send.
     shutil.copy(ATOM, drop / "science-copy.xml")
-    again = poll_source(str(drop), restarted)
+    again = await poll_source(str(drop), restarted)
     assert (again.to_send, again.unchanged) == ([], 2)
 
     # An edited story: sent again.
     (drop / "note.txt").write_text("Ferry delayed\n\nThe ferry left three hours late.\n")
-    changed = poll_source(str(drop), restarted)
+    changed = await poll_source(str(drop), restarted)
     assert [a.id for _i, a, _d in changed.to_send] == ["file:note"]
 
 
@@ -198,8 +198,9 @@ def test_lower_versions_are_not_resent(tmp_path: Path) -> None:
     ("ftp://example.com/feed.xml", "only http:// and https://"),
     ("http://127.0.0.1:9/feed.xml", "cannot fetch"),
 ])
-def test_bad_sources_are_reported(tmp_path: Path, source: str, message: str) -> None:
-    result = poll_source(source, FeedState(tmp_path / "s.json"), timeout_s=5)
+async def test_bad_sources_are_reported(tmp_path: Path, source: str, message: str) -> None:
+    result = await poll_source(source, FeedState(tmp_path / "s.json"),
+                               FeedLimits(deadline_s=5))
     assert result.error is not None and message in result.error
     assert result.to_send == []
 

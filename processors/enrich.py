@@ -20,6 +20,7 @@ from processors.news_names import add_news_names
 from processors.pipelines import (
     EVENT_COMPONENTS,
     NER_COMPONENTS,
+    UNKNOWN_LANGUAGE,
     PipelineInfo,
     choose_pipeline,
     load_pipeline,
@@ -65,6 +66,8 @@ def _pipeline_for(language: str) -> tuple[Language | None, PipelineInfo]:
     if cached is not None:
         return cached
     assert _STATE.config is not None, "configure() was not called in this process"
+    # A language nobody configured (Finnish when only en/de are) has no candidates:
+    # it gets no pipeline, never another language's.
     candidates = tuple(_STATE.config.models.get(language, []))
     name = choose_pipeline(language, _STATE.config.models)
     nlp: Language | None = None
@@ -115,7 +118,7 @@ def enrich_batch(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _entities_for(language: str | None, articles: list[dict[str, Any]],
                   results: list[dict[str, Any]], batch_size: int) -> None:
-    nlp, info = (None, PipelineInfo(language or "und", None, None, ())) if language is None \
+    nlp, info = (None, PipelineInfo(UNKNOWN_LANGUAGE, None, None, ())) if language is None \
         else _pipeline_for(language)
     for result in results:
         result["model"] = info.to_dict()
@@ -155,8 +158,8 @@ def _entities_for(language: str | None, articles: list[dict[str, Any]],
         except Exception as exc:  # a linking bug must not sink the batch
             result.update(_error("entities", exc))
             continue
-        if not _STATE.config or not _STATE.config.events:
-            continue
+        if not _STATE.config or not _STATE.config.events or language not in EVENT_LANGUAGES:
+            continue  # no lexicon for this language: no events rather than wrong ones
         try:
             coded_at = time.perf_counter()
             result["events"] = code_events(

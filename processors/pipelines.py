@@ -23,6 +23,10 @@ NER_COMPONENTS = frozenset({"tok2vec", "ner", "entity_ruler", "sentencizer", "se
 EVENT_COMPONENTS = NER_COMPONENTS | frozenset({
     "tagger", "morphologizer", "parser", "attribute_ruler", "lemmatizer",
     "trainable_lemmatizer"})
+# Why an article got no entities (the enriched record's model.entities_skipped, and the
+# reason label of wirestream_articles_without_model_total).
+SKIP_REASONS = ("language_unknown", "no_pipeline_configured", "no_pipeline_installed")
+UNKNOWN_LANGUAGE = "und"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,9 +37,18 @@ class PipelineInfo:
     candidates: tuple[str, ...]
     layers: tuple[str, ...] = ()  # rule components the project adds, e.g. news_names
 
+    @property
+    def entities_skipped(self) -> str | None:
+        """None when a pipeline runs, else which of SKIP_REASONS kept it from running."""
+        if self.name is not None:
+            return None
+        if self.language == UNKNOWN_LANGUAGE:
+            return "language_unknown"
+        return "no_pipeline_installed" if self.candidates else "no_pipeline_configured"
+
     def to_dict(self) -> dict[str, object]:
         return {"language": self.language, "name": self.name, "version": self.version,
-                "layers": list(self.layers)}
+                "layers": list(self.layers), "entities_skipped": self.entities_skipped}
 
 
 def is_installed(name: str) -> bool:

@@ -18,6 +18,7 @@ import faust
 from config.settings import Settings
 from processors.article import Article
 from processors.enrich import EnrichConfig, configure, enrich_batch, installed_pipelines
+from processors.language import language_label
 from processors.records import dedup_block, enriched_record, retraction_record
 from streams import metrics
 from streams.broker import init_pool_child
@@ -238,10 +239,13 @@ class EnrichStage:
             metrics.ENTITIES.labels(entity["label"], str(entity["linked"]).lower()).inc()
         for event in record["events"]:
             metrics.EVENTS.labels(event["type"]).inc()
-        language = record["language"] or "und"
+        # Declared codes are provider input: unknown ones share the label "other".
+        language = language_label(record["language"], self.settings.models)
         metrics.ARTICLES_ENRICHED.labels(language).inc()
         if not (record["model"] or {}).get("name"):
-            metrics.ARTICLES_WITHOUT_MODEL.labels(language).inc()
+            metrics.ARTICLES_WITHOUT_MODEL.labels(
+                language, (record["model"] or {}).get("entities_skipped") or "language_unknown"
+            ).inc()
         now = time.time()
         metrics.LAST_PROCESSED.set(now)
         received = datetime.fromisoformat(envelope["received_at"].replace("Z", "+00:00"))

@@ -57,8 +57,10 @@ ARTICLES_ENRICHED = Counter(
 )
 ARTICLES_WITHOUT_MODEL = Counter(
     "wirestream_articles_without_model_total",
-    "Articles published without entities because no pipeline is installed for their language.",
-    ["language"],
+    "Articles published without entities, places or events because no pipeline ran, by "
+    "language and reason: no_pipeline_configured (a language such as fi kept as declared "
+    "or identified, with no models entry), no_pipeline_installed, language_unknown.",
+    ["language", "reason"],
 )
 STAGE_ITEMS_IN = Counter(
     "wirestream_stage_items_in_total",

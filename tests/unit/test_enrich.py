@@ -8,6 +8,7 @@ from spacy.language import Language
 from processors import enrich
 from processors.enrich import EnrichConfig, configure, enrich_batch
 from processors.pipelines import PipelineInfo
+from tests.unit.language_samples import FI_LONG, NO_LONG, SV_LONG
 
 POISON = "POISON"
 
@@ -55,7 +56,8 @@ def test_language_without_pipeline_gets_no_entities_and_says_so():
     [result] = enrich_batch([_article(1, german, language="de")])
     assert result["language"] == "de"
     assert result["entities"] == []
-    assert result["model"] == {"language": "de", "name": None, "version": None, "layers": []}
+    assert result["model"] == {"language": "de", "name": None, "version": None, "layers": [],
+                               "entities_skipped": "no_pipeline_configured"}
 
 
 def test_articles_are_routed_to_their_language_pipeline():
@@ -68,3 +70,93 @@ def test_articles_are_routed_to_their_language_pipeline():
                             _article(2, english, language=None)])
     assert [r["language"] for r in results] == ["de", "en"]
     assert results[0]["entities"] == [] and results[1]["entities"]
+
+
+# Each names "Olaf Scholz", whom the fake German pipeline below would tag: an entity in the
+# result would mean another language's pipeline ran.
+NORDIC = {
+    "fi": f"Liittokansleri Olaf Scholz vieraili Helsingissä. {FI_LONG}",
+    "sv": f"Förbundskansler Olaf Scholz besökte Stockholm. {SV_LONG}",
+    "no": f"Forbundskansler Olaf Scholz besøkte Oslo. {NO_LONG}",
+}
+
+
+def _install_fake(language: str) -> None:
+    nlp = spacy.blank(language)
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "PERSON", "pattern": "Olaf Scholz"}])
+    info = PipelineInfo(language=language, name=f"fake_{language}", version="fake-1",
+                        candidates=(f"fake_{language}",))
+    enrich._STATE.pipelines[language] = (nlp, info)
+
+
+def _configure_en_de() -> None:
+    configure(EnrichConfig(models={"en": ["fake_en"], "de": ["fake_de"]},
+                           languages=("en", "de", "fr", "es", "it", "nl")), preload=False)
+    _install_fake_english()
+    _install_fake("de")
+
+
+def test_declared_nordic_articles_keep_their_language_and_get_no_other_languages_entities():
+    _configure_en_de()
+    batch = [_article(i, body, language=code) for i, (code, body) in enumerate(NORDIC.items())]
+    for code, result in zip(NORDIC, enrich_batch(batch), strict=True):
+        assert "error" not in result
+        assert result["language"] == code
+        assert result["entities"] == [] and result["places"] == [] and result["events"] == []
+        assert result["model"]["name"] is None
+        assert result["model"]["entities_skipped"] == "no_pipeline_configured"
+
+
+def test_undeclared_finnish_is_not_forced_into_a_configured_language():
+    _configure_en_de()
+    [result] = enrich_batch([_article(1, NORDIC["fi"], language=None)])
+    assert result["language"] == "fi"
+    assert result["language_detection"]["detected"] == "fi"
+    assert result["entities"] == []
+    assert result["model"]["entities_skipped"] == "no_pipeline_configured"
+
+
+def test_german_declared_english_text_is_still_overruled_to_english():
+    _configure_en_de()
+    english = ("Chancellor Olaf Scholz met the Finnish prime minister in Helsinki on Wednesday "
+               "for talks on security in the Baltic Sea and cooperation on energy. After the "
+               "meeting the two leaders told reporters that their countries would deepen "
+               "cooperation in the defence industry.")
+    [result] = enrich_batch([_article(1, english, language="de")])
+    assert result["language"] == "en"
+    assert result["model"]["name"] == "fake_en" and result["model"]["entities_skipped"] is None
+    assert [e["surface_forms"] for e in result["entities"] if e["label"] == "PER"] == [
+        ["Olaf Scholz"]]
+
+
+def test_configured_but_not_installed_pipeline_says_so():
+    configure(EnrichConfig(models={"fi": ["fi_wirestream_not_installed"]},
+                           languages=("en", "de")), preload=False)
+    [result] = enrich_batch([_article(1, NORDIC["fi"], language="fi")])
+    assert result["entities"] == []
+    assert result["model"]["entities_skipped"] == "no_pipeline_installed"
+
+
+def test_article_without_text_has_an_unknown_language():
+    _configure_en_de()
+    [result] = enrich_batch([{"id": "a1", "headline": "", "body": "", "language": None}])
+    assert result["language"] is None
+    assert result["model"]["entities_skipped"] == "language_unknown"
+
+
+def test_events_are_coded_only_for_languages_with_a_lexicon(monkeypatch):
+    configure(EnrichConfig(models={"en": ["fake_en"], "fr": ["fake_fr"]},
+                           languages=("en", "fr")), preload=False)
+    _install_fake_english()
+    _install_fake("fr")
+    coded: list[str] = []
+    monkeypatch.setattr(enrich, "code_events",
+                        lambda doc, language, **_: coded.append(language) or [])
+    french = ("Le chancelier Olaf Scholz a rencontré mercredi le président français à Paris "
+              "pour parler de la sécurité en Europe et de la coopération dans l'énergie.")
+    results = enrich_batch([_article(1, french, language="fr"),
+                            _article(2, "Olaf Scholz met the French president in Paris.")])
+    assert [r["language"] for r in results] == ["fr", "en"]
+    assert results[0]["entities"]  # the French pipeline ran
+    assert coded == ["en"]

@@ -117,6 +117,8 @@ class Settings(BaseSettings):
     events: bool = True  # code events (needs the parser where a pipeline has one)
     languages: list[str] = Field(default_factory=lambda: ["en", "de", "fr", "es", "it", "nl"])
     metrics_port: int = Field(default=6066, ge=0, le=65535)
+    # Where /metrics, /health and /ready are served: this machine only unless configured
+    # (a container sets 0.0.0.0 so that Prometheus in its network can scrape it).
     metrics_host: str = "127.0.0.1"
     data_dir: str = ".wirestream"
     batch_size: int = Field(default=32, ge=1, le=10_000)

@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 
 import faust
 from faust.web import Request, Response, View
+from faust.web.base import BlueprintManager
 
 from config.settings import Settings
 from streams import metrics
@@ -44,6 +45,20 @@ FAST_JOIN = {
     "broker_rebalance_timeout": 4.0,
 }
 MAX_RECORD_BYTES = 32 * 1024 * 1024  # oversized input must still reach the dead-letter topic
+# The only paths the worker's web server serves. Faust's own pages are off: /table/...
+# shows table contents (the versions table holds embargoed bodies before their release),
+# /router/... the cluster's layout, / and /stats, /graph, /assignment the worker's insides.
+WEB_PATHS = ("/metrics", "/health", "/ready")
+# Faust's per-page switches (faust/types/settings/settings.py), all off. Faust lets its own
+# environment variables (APP_WEB_TABLES_ENABLED, WEB_BIND, ...) override what the app
+# passes, so the app also gives Faust an empty environment and no built-in blueprints.
+FAUST_PAGES_OFF = {
+    "web_router_enabled": False,
+    "web_tables_enabled": False,
+    "web_stats_enabled": False,
+    "web_graph_enabled": False,
+    "web_metrics_enabled": False,
+}
 # Topics the app's consumer group reads (lag is measured on these), and the topics whose
 # article records leave the pipeline (the "publish" stage; event records are counted by
 # wirestream_events_total instead, so publish stays one record per article).
@@ -70,6 +85,8 @@ class WirestreamApp:
             web_port=settings.metrics_port,
             web_bind=settings.metrics_host,
             web_host=settings.metrics_host,
+            **FAUST_PAGES_OFF,
+            env={},  # configured by WIRESTREAM_* settings only, never by Faust's variables
             producer_linger_ms=5,
             producer_compression_type=None if settings.compression == "none"
             else settings.compression,
@@ -170,7 +187,13 @@ class WirestreamApp:
             self.versions.partitions_changed()
             self.near_duplicates.partitions_changed()
 
-        owner = self
+        self._register_web()
+
+    def _register_web(self) -> None:
+        """The web server: WEB_PATHS and nothing else; any other path is a 404."""
+        app, owner = self.app, self
+        # Faust's built-in blueprints (router, tables, index, stats, graph) are never applied.
+        app.web.blueprints = BlueprintManager()
 
         @app.page("/metrics")
         class MetricsView(View):
@@ -191,3 +214,20 @@ class WirestreamApp:
             async def get(self, request: Request) -> Response:
                 state = owner.readiness()
                 return self.json(state, status=200 if state["ready"] else 503)
+
+        # Fail closed: the server does not start if anything else got routed.
+        app.web.web_app.on_startup.append(_serve_own_pages_only)
+
+
+def served_paths(web_app: Any) -> list[str]:
+    """Every path the web server routes (the aiohttp application of ``app.web``)."""
+    return sorted({route.resource.canonical for route in web_app.router.routes()
+                   if route.resource is not None})
+
+
+async def _serve_own_pages_only(web_app: Any) -> None:
+    paths = served_paths(web_app)
+    extra = sorted(set(paths) - set(WEB_PATHS))
+    if extra:
+        raise RuntimeError(f"the web server would serve {extra}; only {list(WEB_PATHS)}")
+    log.info("web server paths: %s", " ".join(paths))

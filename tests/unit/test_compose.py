@@ -56,7 +56,33 @@ def test_worker_points_at_the_internal_listener_and_exposes_metrics():
         assert name.startswith("WIRESTREAM_")
         assert name.removeprefix("WIRESTREAM_").split("__")[0].lower() in fields, name
     assert str(env["WIRESTREAM_METRICS_PORT"]) in {str(p) for p in worker["expose"]}
+    # Inside its container the worker listens on every interface, so that Prometheus in
+    # the compose network reaches it; the port is exposed to that network, not published.
     assert env["WIRESTREAM_METRICS_HOST"] == "0.0.0.0"
+    assert "ports" not in worker
+
+
+def _host_ip(mapping: str | dict) -> str | None:
+    """The host address of a published port (short or long syntax); None = every interface."""
+    if isinstance(mapping, dict):
+        return mapping.get("host_ip")
+    parts = str(mapping).split(":")
+    return ":".join(parts[:-2]) if len(parts) > 2 else None
+
+
+def test_published_ports_are_on_the_loopback_only():
+    published = [(name, mapping) for name, service in _compose()["services"].items()
+                 for mapping in service.get("ports", [])]
+    assert published  # Kafka, Prometheus and Grafana for the host's own clients
+    for name, mapping in published:
+        assert _host_ip(mapping) == "127.0.0.1", (name, mapping)
+
+
+def test_host_ip_reads_both_syntaxes():
+    assert _host_ip("9092:9092") is None
+    assert _host_ip("127.0.0.1:9092:9092") == "127.0.0.1"
+    assert _host_ip({"target": 9092, "published": 9092}) is None
+    assert _host_ip({"target": 9092, "host_ip": "127.0.0.1"}) == "127.0.0.1"
 
 
 def test_prometheus_scrapes_the_worker_metrics_port():

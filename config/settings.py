@@ -10,6 +10,7 @@ import os
 import re
 from functools import cached_property
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
@@ -126,6 +127,9 @@ class Settings(BaseSettings):
     nlp_processes: int = Field(default=0, ge=0, le=64)  # 0 = one per CPU
     max_message_bytes: int = Field(default=2_000_000, ge=1024)
     max_body_chars: int = Field(default=500_000, ge=100)
+    # Provider -> IANA zone for timestamps sent without an offset ({"ansa.it":
+    # "Europe/Rome", "default": "UTC"}); unlisted providers: "default", else UTC.
+    source_timezones: dict[str, str] = Field(default_factory=dict)
     log_level: str = "info"
     # Deduplication
     dedup_threshold: float = Field(default=0.8, gt=0, le=1)  # 5-shingle Jaccard for a copy
@@ -186,6 +190,17 @@ class Settings(BaseSettings):
                 raise ValueError(f"language key {lang!r} must be an ISO 639 code like 'de'")
             if not names or not all(isinstance(n, str) and n for n in names):
                 raise ValueError(f"models.{lang} must list at least one pipeline name")
+        return value
+
+    @field_validator("source_timezones")
+    @classmethod
+    def _source_timezones(cls, value: dict[str, str]) -> dict[str, str]:
+        for provider, zone in value.items():
+            try:
+                ZoneInfo(zone)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"source_timezones.{provider}: {zone!r} is not an IANA time "
+                                 "zone such as 'Europe/Rome'") from None
         return value
 
     @field_validator("log_level")

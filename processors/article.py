@@ -25,6 +25,7 @@ class RejectedInput(ValueError):
         "not_xml",  # XML that is not well-formed
         "unsafe_xml",  # DOCTYPE/ENTITY declarations: entity bombs, external entities
         "unsupported_item",  # well-formed news XML that is no article (package, concept...)
+        "too_complex",  # under the size cap but over a structural limit (nesting, lists...)
     )
 
     def __init__(self, reason: str, message: str) -> None:
@@ -59,6 +60,9 @@ class Article:
     dateline: str | None = None
     urgency: int | None = None
     ednotes: tuple[str, ...] = field(default=())
+    # The zone a timestamp without one was read in (the provider's, default UTC); None
+    # when every timestamp carried its own offset.
+    zone_assumed: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -9,7 +9,7 @@ SCHEMA_VERSION = 2
 _ARTICLE_FIELDS = (
     "id", "version", "provider", "source_format", "headline", "body", "pub_status", "signals",
     "version_created", "first_created", "embargoed_until", "byline", "dateline", "urgency",
-    "ednotes",
+    "ednotes", "zone_assumed",
 )
 
 

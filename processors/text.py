@@ -9,6 +9,7 @@ rescanning of unterminated markup at end of input).
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import re
 import unicodedata
@@ -16,7 +17,7 @@ from html.parser import HTMLParser
 
 import ftfy
 
-__all__ = ["clean_line", "clean_text", "html_to_text"]
+__all__ = ["clean_line", "clean_text", "has_long_combining_run", "html_to_text"]
 
 # Elements that start a new line: HTML block elements plus the NITF ones that carry
 # text (hedline, byline, dateline, block ...), so paragraphs survive as "\n".
@@ -34,12 +35,26 @@ _BLOCK_TAGS = frozenset({
 # NITF <head> (docdata, tobject ...).
 _SKIP_TAGS = frozenset({"head", "script", "style", "template", "noscript", "title"})
 _CELL_TAGS = frozenset({"td", "th"})
+_ROW_TAGS = frozenset({"tr"})
+CELL_SEPARATOR = " | "
+# Pseudo-tags some agencies' editors leave in HTML bodies for typographic dashes.
+_DASH_TAGS = {"endash": "\u2013", "emdash": "\u2014", "ndash": "\u2013", "mdash": "\u2014"}
 
 _SPACE_RUN = re.compile(r"[^\S\n]+")  # whitespace except newline
 _ANY_SPACE_RUN = re.compile(r"\s+")
 # Zero-width characters with no meaning in running text. ZWJ/ZWNJ (U+200D/U+200C) are
 # kept on purpose: they are orthographic in Persian/Indic scripts and join emoji.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff\u180e"), None)
+# Control characters (C0 but tab and line breaks, DEL, C1) and the bidi embedding,
+# override and isolate controls, which can reorder what a reader sees (a headline that
+# displays differently from what it says). LRM/RLM/ALM marks stay: RTL text needs them.
+_UNSAFE = dict.fromkeys(
+    [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0),
+     *range(0x202A, 0x202F), *range(0x2066, 0x206A)], None)
+_STRIPPED = _INVISIBLE | _UNSAFE
+# ftfy fixes mojibake line by line; past this many lines its per-line cost dominates,
+# so the whole text is fixed in one pass instead.
+_FTFY_MAX_LINES = 5000
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
@@ -48,39 +63,69 @@ class _TextExtractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skip: list[str] = []  # open skipped elements, innermost last
+        self._skip_open: dict[str, int] = {}  # how many of each are on the stack
         self._pre = 0
+        self._cells: list[int] = []  # cells seen in each open table row, innermost last
 
     # -- tags ---------------------------------------------------------------
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP_TAGS:
             self._skip.append(tag)
+            self._skip_open[tag] = self._skip_open.get(tag, 0) + 1
             return
-        if tag in ("body", "body.content") and "head" in self._skip:
+        if tag in ("body", "body.content") and self._skip_open.get("head"):
             # An unclosed <head> ends where the body starts, as in browsers.
             self._skip.clear()
+            self._skip_open.clear()
         if tag == "pre":
             self._pre += 1
-        self._boundary(tag)
+        if tag in _DASH_TAGS and not self._skip:
+            self.parts.append(_DASH_TAGS[tag])
+            return
+        self._boundary(tag, start=True)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in _SKIP_TAGS:  # <p/>, <br/>: a boundary, nothing to skip
+        if tag in _DASH_TAGS and not self._skip:
+            self.parts.append(_DASH_TAGS[tag])
+        elif tag not in _SKIP_TAGS:  # <p/>, <br/>: a boundary, nothing to skip
             self._boundary(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP_TAGS:
-            if tag in self._skip:
-                # Close up to the matching element; tolerates mis-nesting.
-                del self._skip[len(self._skip) - 1 - self._skip[::-1].index(tag):]
+            if self._skip_open.get(tag):
+                # Close up to the matching element; tolerates mis-nesting. Each element
+                # is popped once, so this is linear over the document.
+                while self._skip:
+                    closed = self._skip.pop()
+                    self._skip_open[closed] -= 1
+                    if closed == tag:
+                        break
             return
         if tag == "pre" and self._pre:
             self._pre -= 1
-        self._boundary(tag)
+        self._boundary(tag, start=False)
 
-    def _boundary(self, tag: str) -> None:
-        if self._skip:
+    def _boundary(self, tag: str, *, start: bool = True) -> None:
+        if self._skip or tag not in _BLOCK_TAGS:
             return
-        if tag in _BLOCK_TAGS:
-            self.parts.append(" " if tag in _CELL_TAGS else "\n")
+        if tag in _ROW_TAGS:
+            if start:
+                self._cells.append(0)
+            elif self._cells:
+                self._cells.pop()
+            self.parts.append("\n")
+        elif tag in _CELL_TAGS:
+            # Cells of a row on one line, separated, so a table stays readable as rows.
+            if start and self._cells:
+                if self._cells[-1]:
+                    self.parts.append(CELL_SEPARATOR)
+                self._cells[-1] += 1
+            else:
+                self.parts.append(" ")
+        elif self._cells and self._cells[-1]:
+            self.parts.append(" ")  # a paragraph inside a cell stays in its row
+        else:
+            self.parts.append("\n")
 
     # -- text ---------------------------------------------------------------
     def handle_data(self, data: str) -> None:
@@ -149,18 +194,47 @@ def clean_text(text: str) -> str:
     # Quotes and character widths stay as the provider wrote them (uncurling quotes or
     # narrowing CJK punctuation would alter the text, not repair it); HTML entities are
     # the html path's job, not a guess here. ftfy is a repair step, never a gate.
-    with contextlib.suppress(Exception):
-        text = ftfy.fix_text(
-            text,
-            uncurl_quotes=False,
-            fix_character_width=False,
-            unescape_html=False,
-            normalization="NFC",
-        )
+    # ASCII cannot be mojibake, and is_bad is one linear regex pass: ftfy's line-by-line
+    # repair runs only on text that needs it.
+    if not text.isascii():
+        with contextlib.suppress(Exception):
+            if ftfy.badness.is_bad(text):
+                text = _fix_mojibake(text)
     # Lone surrogates (from JSON "\\ud800" escapes) cannot be encoded as UTF-8 later.
     text = _SURROGATES.sub("\ufffd", text)
-    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    text = unicodedata.normalize("NFC", text.translate(_STRIPPED))
     return _tidy_lines(text.replace("\u2028", "\n").replace("\u2029", "\n"))
+
+
+def _fix_mojibake(text: str) -> str:
+    if text.count("\n") > _FTFY_MAX_LINES:
+        return ftfy.fix_encoding(text)
+    return ftfy.fix_text(text, uncurl_quotes=False, fix_character_width=False,
+                         unescape_html=False, normalization="NFC")
+
+
+@functools.cache
+def _combining_run_pattern(limit: int) -> re.Pattern[str]:
+    marks = [chr(code) for code in range(0x300, 0x110000) if unicodedata.combining(chr(code))]
+    ranges = []
+    start = previous = ord(marks[0])
+    for mark in marks[1:]:
+        code = ord(mark)
+        if code != previous + 1:
+            ranges.append((start, previous))
+            start = code
+        previous = code
+    ranges.append((start, previous))
+    members = "".join(f"\\U{a:08x}-\\U{b:08x}" if a != b else f"\\U{a:08x}"
+                      for a, b in ranges)
+    return re.compile(f"[{members}]{{{limit + 1},}}")
+
+
+def has_long_combining_run(text: str, limit: int) -> bool:
+    """True when ``text`` has more than ``limit`` combining marks in a row. Unicode
+    normalisation sorts such a run by insertion (quadratic), so the check comes first;
+    real scripts stack a handful (Vietnamese 2, pointed Hebrew 4-5)."""
+    return _combining_run_pattern(limit).search(text) is not None
 
 
 def clean_line(text: str) -> str:

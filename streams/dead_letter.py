@@ -59,13 +59,17 @@ def reason_of(exc: BaseException) -> str:
 
 def dead_letter_record(message: Any, exc: BaseException, stage: str,
                        payload: bytes | None = None
-                       ) -> tuple[bytes | None, bytes, list[tuple[str, bytes]]]:
-    """Key, value (the original bytes) and headers of a consumed message's dead letter."""
-    body = payload if payload is not None else (message.value or b"")
+                       ) -> tuple[bytes | None, bytes | None, list[tuple[str, bytes]]]:
+    """Key, value (the original bytes) and headers of a consumed message's dead letter.
+    A null original (a tombstone) stays null, said so in a header, not empty bytes."""
+    body = payload if payload is not None else message.value
     headers = dead_letter_headers(
         reason=reason_of(exc), exc=exc, topic=message.topic, partition=message.partition,
         offset=message.offset, stage=stage, original_headers=header_items(message.headers),
     )
+    if body is None:
+        headers.append((HEADER_PREFIX + "null_value", b"true"))
+        return message.key, None, headers
     if len(body) > MAX_DEAD_LETTER_BYTES:
         headers.append((HEADER_PREFIX + "truncated", str(len(body)).encode()))
         body = body[:MAX_DEAD_LETTER_BYTES]

@@ -41,16 +41,17 @@ class IngestStage:
         metrics.ARTICLES_RECEIVED.inc()
         metrics.STAGE_ITEMS_IN.labels("ingest").inc()
         started = time.perf_counter()
-        payload = message.value if isinstance(message.value, bytes) else b""
+        payload = message.value  # None for a tombstone: rejected, dead-lettered as null
         parse = functools.partial(
             split_raw, payload, content_type=header(message.headers, "content-type"),
             max_bytes=self.settings.max_message_bytes,
-            max_body_chars=self.settings.max_body_chars)
+            max_body_chars=self.settings.max_body_chars,
+            zones=self.settings.source_timezones, standalone=False)
         try:
             # Typical items parse in well under a millisecond; a big body (HTML
             # clean-up of up to max_message_bytes) goes to a thread so heartbeats
             # and the other agents keep running.
-            parts = (parse() if len(payload) < _INLINE_PARSE_BYTES
+            parts = (parse() if len(payload or b"") < _INLINE_PARSE_BYTES
                      else await asyncio.get_running_loop().run_in_executor(None, parse))
         except Exception as exc:  # anything the parser raises: dead-letter, never crash
             await self.dead.send(delivery, exc, payload=payload)
@@ -60,8 +61,8 @@ class IngestStage:
         for part in parts:  # a NewsML-G2 newsMessage or a feed carries several items
             if not isinstance(part.outcome, Article):
                 # The photo next to a story, a broken entry: dead-lettered on its own,
-                # as a standalone document, while the message's articles go on.
-                await self.dead.send(delivery, part.outcome, payload=part.payload)
+                # with its own original bytes, while the message's articles go on.
+                await self.dead.send(delivery, part.outcome, payload=part.original)
                 continue
             article = part.outcome
             envelope = {

@@ -8,10 +8,12 @@ the text and applies the rules that hold for all formats.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Mapping
+from datetime import datetime, tzinfo
 from typing import Any, NoReturn
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from processors.article import Article, RejectedInput
 from processors.text import clean_line, clean_text
@@ -128,6 +130,44 @@ def iso_date(value: Any, field: str) -> str | None:
     return text
 
 
+_DATE_FIELDS = ("version_created", "first_created", "embargoed_until")
+
+
+def _zone(name: str) -> tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r}") from exc
+
+
+def zone_for(provider: str | None, zones: Mapping[str, str]) -> str:
+    """The IANA zone for a provider's zone-less timestamps: ``zones[provider]`` (case
+    and a leading "www." ignored), else ``zones["default"]``, else UTC."""
+    key = (provider or "").strip().lower().removeprefix("www.")
+    lowered = {k.strip().lower().removeprefix("www."): v for k, v in zones.items()}
+    return lowered.get(key) or lowered.get("default") or "UTC"
+
+
+def with_zone(article: Article, zones: Mapping[str, str]) -> Article:
+    """Every timestamp with an offset: zone-less ones read in the provider's zone (and
+    ``zone_assumed`` says which), ISO 8601 basic ones written out extended."""
+    changes: dict[str, Any] = {}
+    assumed = None
+    for name in _DATE_FIELDS:
+        value = getattr(article, name)
+        if value is None:
+            continue
+        parsed = datetime.fromisoformat(value)
+        if parsed.tzinfo is None:
+            assumed = zone_for(article.provider, zones)
+            changes[name] = parsed.replace(tzinfo=_zone(assumed)).isoformat()
+        elif "-" not in value[:8]:  # basic format: 20240131T123000Z
+            changes[name] = parsed.isoformat()
+    if assumed:
+        changes["zone_assumed"] = assumed
+    return dataclasses.replace(article, **changes) if changes else article
+
+
 def urgency(value: Any, field: str) -> int | None:
     if value is None:
         return None
@@ -157,6 +197,14 @@ def str_items(value: Any, field: str) -> list[str]:
         if not isinstance(item, str):
             reject("invalid_field", f"{field}[{index}]: expected a string, got {type_name(item)}")
     return items
+
+
+def drop_repeated_headline(body: str, headline: str) -> str:
+    """The body without a first line that only repeats the headline."""
+    first, _, rest = body.partition("\n")
+    if rest and headline and clean_line(first) == clean_line(headline):
+        return rest
+    return body
 
 
 def _short(value: str | None) -> str | None:
@@ -193,6 +241,7 @@ def build_article(
     dateline: str | None = None,
     urgency: int | None = None,
     ednotes: Iterable[str] = (),
+    zone_assumed: str | None = None,
 ) -> Article:
     """Clean the text fields and apply the rules common to all formats.
 
@@ -226,4 +275,5 @@ def build_article(
         dateline=_short(dateline),
         urgency=urgency,
         ednotes=_unique(ednotes, multiline=True),
+        zone_assumed=zone_assumed,
     )

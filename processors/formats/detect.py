@@ -39,7 +39,8 @@ def candidates(doc: dict[str, Any]) -> list[str]:
         "urn" in doc and "article_html" in doc
     ):
         found.append(DPA)
-    if "uri" in doc or ninjs.is_ninjs_schema(doc):
+    if "uri" in doc or ninjs.is_ninjs_schema(doc) or (
+            isinstance(doc.get("guid"), str) and not found):
         found.append(NINJS)
     if "id" in doc:
         found.append(NATIVE)
@@ -73,6 +74,8 @@ def detect(doc: dict[str, Any], content_type: str | None = None) -> str | None:
 JSON = "json"
 XML = "xml"
 NEWSML_G2 = "newsml-g2"
+NEWSML_1 = "newsml-1"
+NITF = "nitf"
 FEED = "feed"
 
 _XML_MEDIA = {
@@ -82,12 +85,12 @@ _XML_MEDIA = {
     "application/rss+xml": FEED,
     "application/atom+xml": FEED,
     "application/rdf+xml": FEED,
+    "application/vnd.iptc.newsml+xml": NEWSML_1,
+    "application/nitf+xml": NITF,
+    "application/vnd.iptc.nitf+xml": NITF,
 }
 _FEED_ROOTS = frozenset({"rss", "RDF", "feed"})
-_OTHER_XML = {
-    "nitf": "a bare NITF document (NewsML-G2 items carrying NITF are supported)",
-    "NewsML": "NewsML 1.x (only NewsML-G2 is supported)",
-}
+_OTHER_ROOTS = {"nitf": NITF, "NewsML": NEWSML_1}
 
 
 def _media(content_type: str | None) -> str:
@@ -123,17 +126,17 @@ def payload_syntax(payload: bytes, content_type: str | None = None) -> str:
 
 
 def xml_format(root_name: str, content_type: str | None = None) -> str | None:
-    """NEWSML_G2 or FEED by the root element's local name; the content type decides only
-    for roots we do not know (None when nothing fits)."""
+    """NEWSML_G2, NEWSML_1, NITF or FEED by the root element's local name; the content
+    type decides only for roots we do not know (None when nothing fits)."""
     if root_name in _G2_ROOTS:
         return NEWSML_G2
     if root_name in _FEED_ROOTS:
         return FEED
+    if root_name in _OTHER_ROOTS:
+        return _OTHER_ROOTS[root_name]
     return _XML_MEDIA.get(_media(content_type))
 
 
 def unknown_xml_message(root_name: str) -> str:
-    what = _OTHER_XML.get(root_name)
-    if what:
-        return f"XML root <{root_name}>: {what}"
-    return f"XML root <{root_name}> is neither NewsML-G2 nor an RSS/Atom feed"
+    return (f"XML root <{root_name}> is none of NewsML-G2, NewsML 1.x, NITF or an RSS/Atom "
+            "feed")

@@ -39,7 +39,10 @@ from processors.formats.xml_safety import parse_xml
 from processors.text import html_to_text
 
 ROOT_TAGS = frozenset({"rss", "RDF", "feed"})
-_ENTRY_TAGS = frozenset({"item", "entry"})
+ENTRY_TAGS = frozenset({"item", "entry"})
+# Channel metadata copied into each one-entry feed; a bigger child (a hostile 1 MB
+# description) is left out of the copies rather than repeated once per entry.
+_SKELETON_CHILD_CHARS = 4096
 _DECLARATION = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -185,27 +188,54 @@ def parse_document(payload: bytes, *, max_body_chars: int, root: etree._Element 
     return outcomes
 
 
-def split_entries(root: etree._Element) -> list[bytes]:
-    """One standalone feed document per entry (the channel/feed metadata kept, the other
-    entries removed), so each entry travels as its own raw message in its own format."""
-    name = _local(root)
-    if name == "rss":
-        container = next((child for child in root if _local(child) == "channel"), None)
-    else:
-        container = root
+def _entry_container(root: etree._Element) -> etree._Element | None:
+    if _local(root) == "rss":
+        return next((child for child in root if _local(child) == "channel"), None)
+    return root
+
+
+def entry_elements(root: etree._Element) -> list[etree._Element]:
+    """The item/entry elements of a feed, in document order."""
+    container = _entry_container(root)
     if container is None:
         return []
-    entries = [child for child in container if _local(child) in _ENTRY_TAGS]
+    return [child for child in container if _local(child) in ENTRY_TAGS]
+
+
+def _small(element: etree._Element) -> bool:
+    size = 0
+    for text in element.itertext():
+        size += len(text)
+        if size > _SKELETON_CHILD_CHARS:
+            return False
+    return True
+
+
+def split_entries(root: etree._Element) -> list[bytes]:
+    """One standalone feed document per entry (the channel/feed metadata kept, the other
+    entries removed), so each entry travels as its own raw message in its own format.
+    The metadata is copied once into a skeleton, and only its small elements: the cost
+    is linear in the feed, whatever the channel holds."""
+    container = _entry_container(root)
+    if container is None:
+        return []
+    entries = entry_elements(root)
     if len(entries) <= 1:
         return []
-    for entry in entries:
-        container.remove(entry)
-    skeleton = copy.deepcopy(root)
-    skeleton_container = skeleton if container is root else next(
-        child for child in skeleton if _local(child) == "channel")
+    skeleton = etree.Element(root.tag, dict(root.attrib), nsmap=root.nsmap)
+    target = skeleton
+    if container is not root:
+        for child in root:
+            if child is container:
+                target = etree.SubElement(skeleton, container.tag, dict(container.attrib))
+            elif isinstance(child.tag, str) and _small(child):
+                skeleton.append(copy.deepcopy(child))
+    for child in container:
+        if isinstance(child.tag, str) and _local(child) not in ENTRY_TAGS and _small(child):
+            target.append(copy.deepcopy(child))
     documents = []
     for entry in entries:
-        skeleton_container.append(entry)
+        target.append(copy.deepcopy(entry))
         documents.append(etree.tostring(skeleton, encoding="UTF-8", xml_declaration=True))
-        skeleton_container.remove(entry)
+        target.remove(target[-1])
     return documents

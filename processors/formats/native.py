@@ -18,6 +18,7 @@ One JSON object per message (content type ``application/json`` or
       "embargoed_until": "2026-...",  ISO 8601, optional
       "signals": ["sig:update"],      optional
       "byline": "...", "dateline": "...", "urgency": 1..9, "ednotes": ["..."]  optional
+      "zone_assumed": "Europe/Rome"   optional: the zone zone-less timestamps were read in
     }
 
 Keys not listed are ignored, so producers may add their own. ``first_created`` to
@@ -64,6 +65,7 @@ def parse(doc: dict[str, Any], *, max_body_chars: int) -> Article:
         dateline=c.opt_str(doc.get("dateline"), "dateline"),
         urgency=c.urgency(doc.get("urgency"), "urgency"),
         ednotes=c.str_items(doc.get("ednotes"), "ednotes"),
+        zone_assumed=c.opt_str(doc.get("zone_assumed"), "zone_assumed"),
     )
 
 
@@ -90,6 +92,7 @@ def article_to_native_json(article: Article) -> bytes:
         "urgency": article.urgency,
         "signals": list(article.signals) or None,
         "ednotes": list(article.ednotes) or None,
+        "zone_assumed": article.zone_assumed,
     }
     doc.update((key, value) for key, value in optional.items() if value is not None)
     return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")

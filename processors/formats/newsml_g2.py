@@ -42,7 +42,9 @@ from lxml import etree
 
 from processors.article import Article, RejectedInput
 from processors.formats import common as c
-from processors.text import clean_line, html_to_text
+from processors.formats import nitf
+from processors.formats.xml_text import inline_text, story_text
+from processors.text import html_to_text
 
 SOURCE_FORMAT = "newsml-g2"
 NAR = "http://iptc.org/std/nar/2006-10-01/"
@@ -110,10 +112,7 @@ def _child(parent: etree._Element | None, name: str) -> etree._Element | None:
 
 def _text(element: etree._Element | None) -> str | None:
     """All text inside an element (inline markup flattened), or None when absent/blank."""
-    if element is None:
-        return None
-    text = "".join(element.itertext()).strip()
-    return text or None
+    return inline_text(element)
 
 
 def _code(element: etree._Element | None, attribute: str = "qcode") -> str | None:
@@ -220,50 +219,28 @@ def _classes(element: etree._Element) -> set[str]:
     return set((element.get("class") or "").lower().split())
 
 
+_MEDIA_ANYWHERE = tuple(f"{{*}}{name}" for name in _MEDIA_MARKUP)
+
+
 def _dropped(element: etree._Element) -> bool:
     name = local(element)
     if name in _DROPPED_MARKUP or _classes(element) & _DROPPED_CLASSES:
         return True
     if name == "figure":
         # A photo with caption and credit is not story text; a figure wrapping a table is.
-        inside = {local(e) for e in element.iter() if isinstance(e.tag, str)}
-        return bool(inside & _MEDIA_MARKUP) and "table" not in inside
+        has_media = next(element.iter(*_MEDIA_ANYWHERE), None) is not None
+        return has_media and next(element.iter("{*}table"), None) is None
     return False
 
 
-def _drop(element: etree._Element) -> None:
-    """Remove an element but keep the text that follows it (its tail)."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    if element.tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
-    parent.remove(element)
-
-
 def _markup_text(container: etree._Element) -> str:
-    """Story text of an ``inlineXML`` rendition (XHTML, HTML or NITF)."""
-    elements = [e for e in container.iter() if isinstance(e.tag, str)]
-    nitf_content = [e for e in elements if local(e) == "body.content"]
-    if nitf_content:
-        roots = nitf_content
-    else:
-        body = next((e for e in elements if local(e) == "body"), None)
+    """Story text of an ``inlineXML`` rendition (XHTML, HTML or NITF), read in one walk
+    of the tree (no re-serialisation, no tree surgery)."""
+    roots = list(container.iter("{*}body.content"))
+    if not roots:
+        body = next(container.iter("{*}body"), None)
         roots = [body if body is not None else container]
-    for root in roots:
-        doomed = [e for e in root.iter() if isinstance(e.tag, str) and e is not root
-                  and _dropped(e)]
-        for element in doomed:
-            _drop(element)
-    parts = []
-    for root in roots:
-        markup = etree.tostring(root, encoding="unicode", with_tail=False)
-        parts.append(html_to_text(markup))
-    return "\n".join(part for part in parts if part)
+    return "\n".join(text for root in roots if (text := story_text(root, _dropped)))
 
 
 def _readable_xml(rendition: etree._Element, ctype: str) -> bool:
@@ -297,18 +274,17 @@ def _body(item: etree._Element) -> tuple[str, list[str]]:
     return "", unreadable
 
 
-def _drop_repeated_headline(body: str, headline: str) -> str:
-    first, _, rest = body.partition("\n")
-    if rest and headline and clean_line(first) == clean_line(headline):
-        return rest
-    return body
+def _embedded_nitf(item: etree._Element) -> etree._Element | None:
+    for content_set in _children(item, "contentSet"):
+        if (found := next(content_set.iter("{*}nitf"), None)) is not None:
+            return found
+    return None
 
 
 def _nitf_byline(item: etree._Element) -> str | None:
     for content_set in _children(item, "contentSet"):
-        for element in content_set.iter():
-            if isinstance(element.tag, str) and local(element) == "byline":
-                return _text(element)
+        if (found := next(content_set.iter("{*}byline"), None)) is not None:
+            return inline_text(found, spaced=True)
     return None
 
 
@@ -322,6 +298,8 @@ def parse_item(item: etree._Element, *, max_body_chars: int) -> Article:
     item_class = _code(_child(item_meta, "itemClass")) or ""
     status = c.pub_status(_code(_child(item_meta, "pubStatus")), "pubStatus")
     headline = _headline(content_meta)
+    if not c.has_text(headline) and (embedded := _embedded_nitf(item)) is not None:
+        headline = nitf.headline(embedded)  # hl1, hedline or head/title inside the NITF
     media = item_class.split(":", 1)[-1].lower() in MEDIA_CLASSES
     if media:
         if status != "canceled":
@@ -332,11 +310,11 @@ def parse_item(item: etree._Element, *, max_body_chars: int) -> Article:
         if not c.has_text(text) and unreadable and status != "canceled":
             c.reject("unsupported_item", f"{item_class or 'newsItem'} content is "
                      f"{', '.join(unreadable)}: structured data, not article text")
-        body = _drop_repeated_headline(text, headline)
+        body = c.drop_repeated_headline(text, headline)
     language_tag = _child(content_meta, "language")
     language = (language_tag.get("tag") if language_tag is not None else None) or item.get(
         XML_LANG)
-    dateline = _text(_child(content_meta, "dateline")) or _text(
+    dateline = inline_text(_child(content_meta, "dateline"), spaced=True) or _text(
         _child(_child(content_meta, "located"), "name"))
     return c.build_article(
         id=guid,
@@ -353,7 +331,7 @@ def parse_item(item: etree._Element, *, max_body_chars: int) -> Article:
                                    "versionCreated"),
         first_created=c.iso_date(_text(_child(item_meta, "firstCreated")), "firstCreated"),
         embargoed_until=c.iso_date(_text(_child(item_meta, "embargoed")), "embargoed"),
-        byline=_text(_child(content_meta, "by")) or _nitf_byline(item),
+        byline=inline_text(_child(content_meta, "by"), spaced=True) or _nitf_byline(item),
         dateline=dateline,
         urgency=_urgency(content_meta),
         ednotes=_ednotes(item_meta),

@@ -10,6 +10,7 @@ Differences handled here:
 * 3.x: the same arrays, camelCase names (``versionCreated``, ``pubStatus``,
   ``embargoedUntil``, ``copyrightHolder``, ``edNote``, ``contentType``).
 
+The id is ``uri``, else ``guid`` (Superdesk's ninjs and some agencies send only that).
 The major version comes from ``$schema`` / ``standard.schema`` / ``$standard`` when
 present, else from the property names. Lookups fall back to the other spelling, since
 real feeds mix them. ``version`` is a string in ninjs ("2") and is parsed as an int.
@@ -214,7 +215,9 @@ def _body(doc: dict[str, Any], item_type: str | None) -> str:
 # -- parse ---------------------------------------------------------------------------
 
 def parse(doc: dict[str, Any], *, max_body_chars: int) -> Article:
-    uri = c.story_id(doc.get("uri"), "uri")
+    # Superdesk and some agencies send the item id as "guid" and no "uri".
+    uri = c.story_id(doc["uri"], "uri") if doc.get("uri") is not None else c.story_id(
+        doc.get("guid"), "uri (or guid)")
     major = major_version(doc)
     item_type = c.opt_str(doc.get("type"), "type")
 
@@ -246,3 +249,45 @@ def parse(doc: dict[str, Any], *, max_body_chars: int) -> Article:
         urgency=c.urgency(doc.get("urgency"), "urgency"),
         ednotes=[ednote_text] if ednote_text else [],
     )
+
+
+# -- AP Media API ----------------------------------------------------------------------
+
+_TEXT_KEYS = ("bodies", "body_text", "body_html", "body_nitf", "body_xhtml", "body_richtext",
+              "descriptions", "description_text")
+
+
+def ap_media_item(doc: dict[str, Any]) -> dict[str, Any] | None:
+    """The ninjs-like item of an AP Media API response (``{"api_version": ..., "data":
+    {"item": {...}}}``), or None when ``doc`` is not one."""
+    data = doc.get("data")
+    if not isinstance(data, dict) or not isinstance(item := data.get("item"), dict):
+        return None
+    if "uri" in doc or "id" in doc or "urn" in doc:
+        return None
+    return item
+
+
+def parse_ap_media(item: dict[str, Any], *, max_body_chars: int) -> Article:
+    """An AP Media API item as ninjs 1.x: id = ``altids.itemid`` (stable across versions;
+    the ``uri`` is a request URL with query parameters), bylines joined. The API sends
+    a text item's story as a separate NITF rendition, so an item without text is refused
+    as ``unknown_format`` saying so, rather than as an item with no headline."""
+    item = dict(item)
+    altids = item.get("altids")
+    if isinstance(altids, dict) and isinstance(altids.get("itemid"), str):
+        item["uri"] = altids["itemid"]
+    bylines = item.get("bylines")
+    if isinstance(bylines, list) and "byline" not in item:
+        names = [b["by"] for b in bylines if isinstance(b, dict) and isinstance(b.get("by"), str)]
+        item["byline"] = "; ".join(names) or None
+    item_type = item.get("type")
+    if item_type not in MEDIA_TYPES and not any(item.get(key) for key in _TEXT_KEYS) and \
+            item.get("pubstatus") != "canceled":
+        renditions = item.get("renditions")
+        where = (" (renditions.nitf.href)" if isinstance(renditions, dict)
+                 and "nitf" in renditions else "")
+        c.reject("unknown_format", "AP Media API item metadata without the story text: the "
+                 f"text is in its NITF rendition{where}, which is not fetched; send the NITF "
+                 "document instead")
+    return parse(item, max_body_chars=max_body_chars)

@@ -263,6 +263,11 @@ def test_too_large_is_checked_first() -> None:
     assert reason_of(raw(native_doc()), max_bytes=10) == "too_large"
 
 
+def test_json_nested_too_deeply_is_too_complex() -> None:
+    assert reason_of(b"[" * 100_000) == "too_complex"
+    assert reason_of(b'{"a": ' * 100_000 + b"1" + b"}" * 100_000) == "too_complex"
+
+
 def test_invalid_utf8() -> None:
     assert reason_of(b'{"id": "\xc3\x28"}') == "invalid_encoding"
     assert reason_of(raw(native_doc()).decode().encode("utf-16")) == "invalid_encoding"
@@ -270,7 +275,7 @@ def test_invalid_utf8() -> None:
 
 @pytest.mark.parametrize(
     "payload",
-    [b"", b"not json", b'{"id": "x",', b"{'id': 'x'}", b'{"id": NaN}', b"[" * 100_000,
+    [b"", b"not json", b'{"id": "x",', b"{'id': 'x'}", b'{"id": NaN}',
      b'{"v": ' + b"9" * 5000 + b"}"],
 )
 def test_not_json(payload: bytes) -> None:
@@ -843,7 +848,8 @@ def test_payload_syntax(payload: bytes, content_type: str | None, expected: str)
 @pytest.mark.parametrize(("root", "content_type", "expected"), [
     ("newsItem", None, "newsml-g2"), ("newsMessage", "application/rss+xml", "newsml-g2"),
     ("rss", None, "feed"), ("feed", None, "feed"), ("RDF", None, "feed"),
-    ("channel", "application/rss+xml", "feed"), ("nitf", None, None), ("html", "text/xml", None),
+    ("channel", "application/rss+xml", "feed"), ("nitf", None, "nitf"),
+    ("NewsML", None, "newsml-1"), ("html", "text/xml", None),
 ])
 def test_xml_format_by_root_element(root: str, content_type: str | None,
                                     expected: str | None) -> None:

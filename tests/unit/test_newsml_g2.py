@@ -233,7 +233,7 @@ def test_content_type_never_overrides_an_unambiguous_payload() -> None:
 
 @pytest.mark.parametrize(("payload", "reason"), [
     (b"<newsItem guid='x'><itemMeta></newsItem>", "not_xml"),
-    (b"<nitf><body/></nitf>", "unknown_format"),
+    (b"<nitf><body/></nitf>", "empty_body"),
     (b"<html><body><p>Hello</p></body></html>", "unknown_format"),
     (b"<contentSet/>", "unknown_format"),
     (b"<", "not_xml"),
@@ -257,7 +257,6 @@ BILLION_LAUGHS = (
     b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
     b'<newsItem guid="urn:x" version="1"><contentMeta><headline>&x;</headline></contentMeta>'
     b"</newsItem>",
-    b'<!DOCTYPE newsItem SYSTEM "http://127.0.0.1:9/evil.dtd"><newsItem guid="urn:x"/>',
     # UTF-16: the byte pre-check cannot read it, the check after parsing does.
     '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE r [<!ENTITY a "b">]><newsItem/>'
     .encode("utf-16"),
@@ -277,7 +276,7 @@ def test_doctype_text_inside_the_body_is_not_a_declaration() -> None:
 
 def test_deep_nesting_is_refused() -> None:
     payload = b"<newsItem>" + b"<a>" * 5000 + b"</a>" * 5000 + b"</newsItem>"
-    assert reason_of(payload) == "too_large"
+    assert reason_of(payload) == "too_complex"
 
 
 def test_size_limit_applies_before_parsing() -> None:
@@ -289,11 +288,11 @@ def test_size_limit_applies_before_parsing() -> None:
 # Expected outcome per file: the reason when the whole document is refused, else one
 # entry per item ("newsml-g2" = parsed to an Article, else the item's rejection reason).
 SAMPLE_EXPECTED: dict[str, str | list[str]] = {
-    "newsinjson__tools__xslt__NTB_nitf_sample.xml": "unknown_format",  # bare NITF
+    "newsinjson__tools__xslt__NTB_nitf_sample.xml": ["nitf"],  # bare NITF
     # TT newsMessage: the package grouping the story, the story, its photo.
     "newsinjson__tools__xslt__TT_newsmlg2_sample.xml": [
         "unsupported_item", "newsml-g2", "empty_body"],
-    "newsinjson__tools__xslt__afp.com_newsml1.2_sample.xml": "unknown_format",  # NewsML 1.2
+    "newsinjson__tools__xslt__afp.com_newsml1.2_sample.xml": ["newsml-1"],
     "newsml-g2_2.35__LISTING_10_Abstract_Concept_conveyed_in_a_NewsML-G2_Concept_Item.xml": [
         "unsupported_item"],
     "newsml-g2_2.35__LISTING_11_Person_Concept_conveyed_in_a_NewsML-G2_Concept_Item.xml": [
@@ -384,7 +383,7 @@ def test_expected_tables_list_every_xml_file() -> None:
                          ids=lambda v: v if isinstance(v, str) and v.endswith(".xml") else "")
 def test_real_sample_outcome(directory: Path, name: str, expected: str | list[str]) -> None:
     assert outcome(directory / name) == expected
-    if isinstance(expected, list) and "newsml-g2" in expected:
+    if isinstance(expected, list) and {"newsml-g2", "nitf", "newsml-1"} & set(expected):
         for article in parse_raw_items((directory / name).read_bytes()):
             assert article.id and article.body
             assert "</" not in article.body and "&amp;" not in article.body

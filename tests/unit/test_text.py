@@ -64,7 +64,7 @@ def test_nitf_document() -> None:
 def test_table_cells_are_separated() -> None:
     html = "<table><tr><td>1.</td><td>Bayern</td><td>14</td></tr><tr><td>2.</td>" \
            "<td>Leipzig</td><td>14</td></tr></table>"
-    assert html_to_text(html) == "1. Bayern 14\n2. Leipzig 14"
+    assert html_to_text(html) == "1. | Bayern | 14\n2. | Leipzig | 14"
 
 
 def test_pre_keeps_line_breaks() -> None:

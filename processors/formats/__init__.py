@@ -127,6 +127,8 @@ def _parse_json(payload: bytes, content_type: str | None, max_body_chars: int) -
     _checked_lists(doc)
     if (item := ninjs.ap_media_item(doc)) is not None:
         return ninjs.parse_ap_media(item, max_body_chars=max_body_chars)
+    if (item := ninjs.enveloped_item(doc)) is not None:
+        return ninjs.parse(item, max_body_chars=max_body_chars)
     fmt = detect(doc, content_type) or ""
     if not fmt:
         raise RejectedInput("unknown_format", "neither dpa digitalwires, ninjs nor native JSON")

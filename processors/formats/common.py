@@ -16,9 +16,10 @@ from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from processors.article import Article, RejectedInput
-from processors.text import clean_line, clean_text
+from processors.text import clean_line, clean_text, has_long_combining_run
 
 MAX_ID_CHARS = 512
+MAX_COMBINING_RUN = 30  # real scripts stack a handful of marks on a letter
 _MAX_VERSION = 2**63 - 1  # Kafka/Avro consumers store it as int64
 _DIGITS = re.compile(r"[0-9]+")  # ASCII only: int() would also accept "٣"
 # BCP 47-ish ("en", "nb-NO", "zh-Hant-TW"); "_" tolerated because feeds send "de_DE".
@@ -168,6 +169,24 @@ def with_zone(article: Article, zones: Mapping[str, str]) -> Article:
     return dataclasses.replace(article, **changes) if changes else article
 
 
+_PLACEHOLDER_DATE = re.compile(r"YYYY|MMDD|HHMM|hh:?mm", re.IGNORECASE)
+
+
+def sent_date(value: Any, field: str, *, guards_release: bool = False) -> str | None:
+    """``iso_date`` for XML formats, where editing systems leave template placeholders
+    ("YYYYMMDD000000-HHMM") in date fields: a placeholder is no date (None). A date that
+    holds back a release (an embargo) is never guessed away: unreadable, it rejects."""
+    text = opt_str(value, field)
+    if text and _PLACEHOLDER_DATE.search(text):
+        return None
+    if not guards_release and text:
+        try:
+            datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    return iso_date(text, field)
+
+
 def urgency(value: Any, field: str) -> int | None:
     if value is None:
         return None
@@ -245,8 +264,21 @@ def build_article(
 ) -> Article:
     """Clean the text fields and apply the rules common to all formats.
 
-    ``headline`` and ``body`` are plain text here (parsers convert markup first).
+    ``headline`` and ``body`` are plain text here (parsers convert markup first). The
+    limits come before the clean-up, whose cost they bound: a body far over the
+    character limit is refused unread, and a run of combining marks that would make
+    Unicode normalisation quadratic is ``too_complex``.
     """
+    if len(body) > 2 * max_body_chars:  # clean-up only ever shrinks text this much
+        reject("too_large", f"body has {len(body)} characters before clean-up "
+               f"(limit {max_body_chars})")
+    ednotes = list(ednotes)
+    for field_name, value in (("headline", headline), ("body", body), ("byline", byline),
+                              ("dateline", dateline), ("provider", provider),
+                              *(("ednotes", note) for note in ednotes)):
+        if value and has_long_combining_run(value, MAX_COMBINING_RUN):
+            reject("too_complex", f"{field_name}: more than {MAX_COMBINING_RUN} combining "
+                   "marks in a row")
     clean_headline = clean_line(headline)
     clean_body = clean_text(body)
     if len(clean_body) > max_body_chars:

@@ -123,6 +123,9 @@ def _host(url: Any) -> str | None:
 
 
 def parse_entry(entry: Any, feed: Any, fmt: str, *, max_body_chars: int) -> Article:
+    if str(entry.get("wp_post_type") or "").strip().lower() == "attachment":
+        # A WordPress export lists uploaded files as items: a photo, not a story.
+        c.reject("unsupported_item", "WordPress attachment (an uploaded file), not an article")
     raw_id = entry.get("id") or entry.get("guid") or entry.get("link")
     story = c.story_id(raw_id.strip() if isinstance(raw_id, str) else raw_id, "entry id/guid")
     updated = entry.get("updated_parsed") or entry.get("published_parsed")

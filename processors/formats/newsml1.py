@@ -3,11 +3,11 @@ each its own article.
 
 Mapping (paths below the ``NewsItem``):
 
-* id = ``urn:newsml:<ProviderId>:<DateId>:<NewsItemId>`` from
-  ``Identification/NewsIdentifier``: the PublicIdentifier without its revision, so
-  every revision of a story has the same id (the Kafka key) and ``RevisionId`` is the
-  version. Without NewsIdentifier parts, the ``PublicIdentifier`` with its revision
-  suffix cut, else ``@Duid``.
+* id = the ``PublicIdentifier`` without its revision
+  (``urn:newsml:<provider>:<date>:<item>``), so every revision of a story has the same
+  id (the Kafka key) and ``RevisionId`` is the version; else one built from the
+  NewsIdentifier parts (when the PublicIdentifier is a constant, as Belga's); else the
+  item's or its first NewsComponent's ``@Duid``.
 * provider = ``ProviderId``, else ``AdministrativeMetadata/Provider/Party/@FormalName``.
 * ``NewsManagement``: ``FirstCreated``, ``ThisRevisionCreated``, ``Status`` (Usable,
   Embargoed, Withheld, Canceled), ``StatusWillChange/DateAndTime`` (the embargo end when
@@ -15,7 +15,7 @@ Mapping (paths below the ``NewsItem``):
   (Update/Correction/Rectify -> ``sig:update``/``sig:correction``).
 * ``NewsLines``: ``HeadLine`` (else the embedded NITF's headline, else ``NameLabel``),
   ``ByLine``, ``DateLine``; ``DescriptiveMetadata/Language`` (else ``xml:lang``).
-* body = the text ``ContentItem``s (``MediaType`` Text, or no media type) in document
+* body = the ``ContentItem``s that are not photo/graphic/video/audio, in document
   order: embedded NITF, XHTML, or text in ``DataContent`` (HTML in CDATA read as HTML).
   Photo/graphic/video/audio content is not article text: an item with no text is
   ``empty_body`` (unless canceled); ``Href`` references are not fetched.
@@ -95,20 +95,30 @@ def _story_id(item: etree._Element) -> tuple[str | None, str | None, str | None]
     parts = {name: inline_text(_child(ident, name)) for name in
              ("ProviderId", "DateId", "NewsItemId", "RevisionId", "PublicIdentifier")}
     provider, date_id, item_id = parts["ProviderId"], parts["DateId"], parts["NewsItemId"]
-    if provider and date_id and item_id:
+    public = _REVISION_SUFFIX.sub("", parts["PublicIdentifier"] or "")
+    if public.count(":") >= 4:  # urn:newsml:provider:date:item, the provider's own form
+        story = public
+    elif provider and date_id and item_id:
         story = f"urn:newsml:{provider}:{date_id}:{item_id}"
-    elif public := parts["PublicIdentifier"]:
-        story = _REVISION_SUFFIX.sub("", public)
     else:
-        story = (item.get("Duid") or "").strip() or None
+        component = _child(item, "NewsComponent")
+        duids = (item.get("Duid"), component.get("Duid") if component is not None else None)
+        story = next((d.strip() for d in duids if d and d.strip()), None)
     return story, provider, parts["RevisionId"]
 
 
+_NOT_TEXT = frozenset({"photo", "picture", "image", "graphic", "video", "audio", "animation"})
+
+
 def _text_items(item: etree._Element) -> Iterator[etree._Element]:
+    """DataContent of each ContentItem that is not a photo, graphic, video or audio
+    (MediaType Text, or ComplexData with an NITF MimeType, as TASS sends)."""
     for content in item.iter("ContentItem", "{*}ContentItem"):
         media = (_formal(_child(content, "MediaType")) or "text").lower()
+        mime = (_formal(_child(content, "MimeType")) or "").lower()
         data = _child(content, "DataContent")
-        if media == "text" and data is not None:
+        if data is not None and media not in _NOT_TEXT and not mime.startswith(
+                ("image/", "video/", "audio/")):
             yield data
 
 
@@ -148,8 +158,8 @@ def parse_item(item: etree._Element, envelope: etree._Element | None, *,
         c.reject("invalid_field", f"Status: unknown value {status_name[:40]!r}")
     embargo = None
     if status_name == "embargoed":
-        embargo = c.iso_date(inline_text(_path(management, "StatusWillChange", "DateAndTime")),
-                             "StatusWillChange/DateAndTime")
+        embargo = c.sent_date(inline_text(_path(management, "StatusWillChange", "DateAndTime")),
+                              "StatusWillChange/DateAndTime", guards_release=True)
     signals = [_SIGNALS[name.lower()] for e in (management if management is not None else ())
                if local(e) == "Instruction" and (name := _formal(e))
                and name.lower() in _SIGNALS]
@@ -177,10 +187,10 @@ def parse_item(item: etree._Element, envelope: etree._Element | None, *,
         language=c.language(language, "Language"),
         pub_status=status,
         signals=signals,
-        version_created=c.iso_date(inline_text(_child(management, "ThisRevisionCreated")),
-                                   "ThisRevisionCreated"),
-        first_created=c.iso_date(inline_text(_child(management, "FirstCreated")),
-                                 "FirstCreated"),
+        version_created=c.sent_date(inline_text(_child(management, "ThisRevisionCreated")),
+                                    "ThisRevisionCreated"),
+        first_created=c.sent_date(inline_text(_child(management, "FirstCreated")),
+                                  "FirstCreated"),
         embargoed_until=embargo,
         byline=byline,
         dateline=inline_text(_first(item, "DateLine"), spaced=True),

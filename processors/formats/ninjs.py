@@ -257,6 +257,17 @@ _TEXT_KEYS = ("bodies", "body_text", "body_html", "body_nitf", "body_xhtml", "bo
               "descriptions", "description_text")
 
 
+def enveloped_item(doc: dict[str, Any]) -> dict[str, Any] | None:
+    """The one ninjs item of a search-API envelope (``{"total": 1, "item": [{...}]}``), or
+    None when ``doc`` is not such an envelope."""
+    listed = doc.get("item")
+    if ("uri" in doc or "guid" in doc or not isinstance(listed, list) or len(listed) != 1
+            or not isinstance(listed[0], dict)):
+        return None
+    item = listed[0]
+    return item if ("uri" in item or "guid" in item) else None
+
+
 def ap_media_item(doc: dict[str, Any]) -> dict[str, Any] | None:
     """The ninjs-like item of an AP Media API response (``{"api_version": ..., "data":
     {"item": {...}}}``), or None when ``doc`` is not one."""

@@ -92,8 +92,10 @@ def language(nitf: etree._Element) -> str | None:
     return None
 
 
-def _date(element: etree._Element | None, field: str) -> str | None:
-    return c.iso_date(_attr(element, "norm") or inline_text(element), field)
+def _date(element: etree._Element | None, field: str, *, guards_release: bool = False
+          ) -> str | None:
+    return c.sent_date(_attr(element, "norm") or inline_text(element), field,
+                       guards_release=guards_release)
 
 
 def _fallback_id(provider: str | None, issued: str | None, title: str, body: str) -> str:
@@ -113,7 +115,7 @@ def parse(nitf: etree._Element, *, max_body_chars: int) -> Article:
     if status is None:
         c.reject("invalid_field", f"management-status: unknown value {status_text[:40]!r}")
     issued = _date(_child(docdata, "date.issue"), "date.issue")
-    release = _date(_child(docdata, "date.release"), "date.release")
+    release = _date(_child(docdata, "date.release"), "date.release", guards_release=True)
     title = headline(nitf)
     body = story(nitf)
     story_id = _attr(doc_id, "id-string") or _attr(du_key, "key") or _fallback_id(

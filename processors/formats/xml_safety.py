@@ -1,10 +1,12 @@
 """Parsing untrusted XML without letting it reach the network, the disk or all our memory.
 
 The DTD rule: a DOCTYPE that only names an external DTD (NITF files often carry
-``<!DOCTYPE nitf SYSTEM "nitf-3-3.dtd">``) is accepted and the DTD ignored: never
-fetched, never read, never expanded. An internal subset (``[...]``) that declares an
-ENTITY is refused: that is where billion-laughs expansion and external entities
-(``SYSTEM "file:///etc/passwd"``) live. The rule is applied to the decoded prolog, so a
+``<!DOCTYPE nitf SYSTEM "nitf-3-3.dtd">``, some add an internal subset that pulls in a
+DTD module, ``[<!ENTITY % nitf SYSTEM "nitf-3-0.dtd"> %nitf;]``) is accepted and the
+DTD ignored: never fetched, never read, never expanded. An internal subset that
+declares any other ENTITY (a general entity, or one with a value) is refused: that is
+where billion-laughs expansion and external entities (``SYSTEM "file:///etc/passwd"``)
+live. The rule is applied to the decoded prolog, so a
 UTF-16 document is judged like a UTF-8 one, and checked again on lxml's own view of
 the document after parsing.
 
@@ -36,6 +38,12 @@ _ENTITIES = ("XML whose DOCTYPE declares entities is refused (entity expansion, 
 _ROOT_START = re.compile(r"<[A-Za-z_:\u0080-\U0010ffff]")
 _DOCTYPE = re.compile(r"<!\s*DOCTYPE", re.IGNORECASE)
 _ENTITY = re.compile(r"<!\s*ENTITY", re.IGNORECASE)
+# A parameter entity that only names an external DTD module (``<!ENTITY % nitf SYSTEM
+# "nitf-3-0.dtd"> %nitf;``, as ATS and Kyodo send): the same as naming an external DTD,
+# never fetched, so allowed. Anything with a value or a general entity is not.
+_EXTERNAL_MODULE = re.compile(
+    r"""<!\s*ENTITY\s+%\s+[\w.:-]+\s+(?:SYSTEM|PUBLIC\s+(?:"[^"<>]*"|'[^'<>]*'))\s+"""
+    r"""(?:"[^"<>]*"|'[^'<>]*')\s*>""", re.IGNORECASE)
 _ENCODING_DECL = re.compile(
     rb"""^(\s*<\?xml[^>]{0,200}?encoding\s*=\s*["'])([A-Za-z0-9._-]{1,40})(["'])""")
 _XML_DECL = re.compile(rb"\s*<\?xml([^>]{0,200}?)\s*\?>")
@@ -114,8 +122,7 @@ def prolog_declares_entities(payload: bytes) -> bool:
     Only the prolog is read, so "<!ENTITY" quoted inside a CDATA body is no reason to
     refuse a feed.
     """
-    prolog = xml_prolog(payload)
-    return bool(_ENTITY.search(prolog))
+    return bool(_ENTITY.search(_EXTERNAL_MODULE.sub("", xml_prolog(payload))))
 
 
 def _count_namespace_declarations(payload: bytes) -> int:
@@ -195,7 +202,7 @@ def parse_xml(payload: bytes) -> etree._Element:
     ``RejectedInput``: ``unsafe_xml`` for ENTITY declarations or entity bombs,
     ``too_complex`` over a structural limit, ``not_xml`` for anything not well-formed."""
     prolog = xml_prolog(payload)
-    if _ENTITY.search(prolog):
+    if _ENTITY.search(_EXTERNAL_MODULE.sub("", prolog)):
         raise RejectedInput("unsafe_xml", _ENTITIES)
     declarations = _count_namespace_declarations(payload)
     if declarations > Limits.NAMESPACE_DECLARATIONS:
@@ -213,7 +220,8 @@ def parse_xml(payload: bytes) -> etree._Element:
         raise RejectedInput("not_xml", "XML document without a root element")
     docinfo = root.getroottree().docinfo
     dtd = docinfo.internalDTD
-    if dtd is not None and next(iter(dtd.iterentities()), None) is not None:
+    if dtd is not None and any(entity.content is not None or entity.system_url is None
+                               for entity in dtd.iterentities()):
         raise RejectedInput("unsafe_xml", _ENTITIES)
     if docinfo.doctype and _DOCTYPE.search(prolog) is None:
         # lxml saw a DOCTYPE our prolog scan did not: an encoding trick; refuse.

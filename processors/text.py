@@ -39,6 +39,9 @@ _ROW_TAGS = frozenset({"tr"})
 CELL_SEPARATOR = " | "
 # Pseudo-tags some agencies' editors leave in HTML bodies for typographic dashes.
 _DASH_TAGS = {"endash": "\u2013", "emdash": "\u2014", "ndash": "\u2013", "mdash": "\u2014"}
+# ... also wrapped around the hyphen they replace: "<endash>-</endash>".
+_DASH_ELEMENT = re.compile(r"<(endash|emdash|ndash|mdash)\s*>[^<]{0,8}</\1\s*>",
+                           re.IGNORECASE)
 
 _SPACE_RUN = re.compile(r"[^\S\n]+")  # whitespace except newline
 _ANY_SPACE_RUN = re.compile(r"\s+")
@@ -171,6 +174,8 @@ def html_to_text(markup: str) -> str:
     if not markup:
         return ""
     parser = _TextExtractor()
+    if "dash" in markup:
+        markup = _DASH_ELEMENT.sub(lambda m: _DASH_TAGS[m.group(1).lower()], markup)
     try:
         parser.feed(markup)
         parser.close()

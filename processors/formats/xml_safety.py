@@ -64,13 +64,25 @@ class Limits:
     ITEMS = 1_000  # items in a newsMessage / NewsML document, entries in a feed
 
 
+class _NothingExternal(etree.Resolver):
+    """Answers every external reference (a DOCTYPE's DTD, a DTD module) with an empty
+    document. ``load_dtd=False`` alone does not stop libxml2 from opening a local DTD
+    file (seen with strace): a path like /dev/zero or a FIFO would hang the parser, and
+    a module's entity declarations would be read in."""
+
+    def resolve(self, system_url: str, public_id: str, context: object) -> object:
+        return self.resolve_string("", context)
+
+
 def _parser() -> etree.XMLParser:
     # One per call: lxml parsers are not thread-safe and ingest may parse in threads.
-    return etree.XMLParser(
+    parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
         huge_tree=False, attribute_defaults=False, collect_ids=False, remove_pis=True,
         remove_comments=True, recover=False,
     )
+    parser.resolvers.add(_NothingExternal())
+    return parser
 
 
 def _utf16_or_32(head: bytes) -> str | None:

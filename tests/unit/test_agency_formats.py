@@ -174,8 +174,9 @@ def test_newsml1_embargo_correction_and_kill() -> None:
                          "<DateAndTime>20991029T120000+0100</DateAndTime></StatusWillChange>")))
     assert (embargoed.pub_status, embargoed.embargoed_until) == (
         "usable", "2099-10-29T12:00:00+01:00")
+    correction = '<Instruction FormalName="Correction"/>'
     corrected = article(newsml(news_item("X2", 2, "Dati Istat", TEXT,
-                                         extra_management='<Instruction FormalName="Correction"/>')))
+                                         extra_management=correction)))
     assert corrected.signals == ("sig:correction",)
     assert article(newsml(news_item("X2", 3, "Dati Istat", "", status="Canceled"))
                    ).pub_status == "canceled"

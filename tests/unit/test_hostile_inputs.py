@@ -70,7 +70,7 @@ def test_feed_items_over_the_limit_are_too_complex() -> None:
 
 
 def test_newsmessage_items_over_the_limit_are_too_complex() -> None:
-    item = (f'<newsItem guid="urn:x:{{}}" version="1"><contentMeta><headline>H</headline>'
+    item = ('<newsItem guid="urn:x:{}" version="1"><contentMeta><headline>H</headline>'
             "</contentMeta></newsItem>")
     payload = (f'<newsMessage xmlns="{G2}"><itemSet>'
                + "".join(item.format(i) for i in range(Limits.ITEMS + 1))

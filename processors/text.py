@@ -17,7 +17,8 @@ from html.parser import HTMLParser
 
 import ftfy
 
-__all__ = ["clean_line", "clean_text", "has_long_combining_run", "html_to_text"]
+__all__ = ["clean_line", "clean_text", "has_long_combining_run", "html_to_text",
+           "unwrap_hard_lines"]
 
 # Elements that start a new line: HTML block elements plus the NITF ones that carry
 # text (hedline, byline, dateline, block ...), so paragraphs survive as "\n".
@@ -135,7 +136,7 @@ class _TextExtractor(HTMLParser):
         if self._skip:
             return
         if self._pre:
-            self.parts.append(data)
+            self.parts.append(unwrap_hard_lines(data))
         else:
             self.parts.append(_ANY_SPACE_RUN.sub(" ", data))
 
@@ -240,6 +241,49 @@ def has_long_combining_run(text: str, limit: int) -> bool:
     normalisation sorts such a run by insertion (quadratic), so the check comes first;
     real scripts stack a handful (Vietnamese 2, pointed Hebrew 4-5)."""
     return _combining_run_pattern(limit).search(text) is not None
+
+
+_WRAP_MIN_CHARS = 50
+_WRAP_MAX_CHARS = 80
+_INDENTED = re.compile(r"[ \t]{2,}\S")
+
+
+def _wrapped_with_indents(lines: list[str]) -> bool:
+    """Wire copy cut at a fixed width whose paragraphs start with an indent (ANSA, PA):
+    every line fits the width, the typical line nearly fills it, some are indented."""
+    content = [line.rstrip() for line in lines if line.strip()]
+    if len(content) < 3:
+        return False
+    lengths = sorted(len(line) for line in content)
+    return (lengths[-1] <= _WRAP_MAX_CHARS and lengths[len(lengths) // 2] >= 40
+            and any(_INDENTED.match(line) for line in content[1:]))
+
+
+def unwrap_hard_lines(text: str) -> str:
+    """Join the lines of hard-wrapped wire copy (cut at ~70 columns) so that no sentence,
+    list or name ("Angelino\nAlfano") is broken across lines. Where paragraphs start
+    with an indent, every other line continues the one before. Otherwise a line joins
+    the next when it ends with a comma, or when it is long, ends without closing
+    punctuation and the next line starts in lower case; short lines (titles, table rows)
+    stay as they are."""
+    lines = text.split("\n")
+    by_indent = _wrapped_with_indents(lines)
+    out: list[str] = []
+    for line in lines:
+        if out:
+            previous = out[-1].rstrip()
+            nxt = line.lstrip()
+            if by_indent:
+                joins = bool(previous.strip()) and bool(nxt) and not _INDENTED.match(line)
+            else:
+                joins = bool(previous) and bool(nxt) and (previous.endswith(",") or (
+                    len(previous) >= _WRAP_MIN_CHARS and previous[-1] not in ".!?:;\"'”»)"
+                    and nxt[0].islower()))
+            if joins:
+                out[-1] = previous + " " + nxt
+                continue
+        out.append(line)
+    return "\n".join(out)
 
 
 def clean_line(text: str) -> str:

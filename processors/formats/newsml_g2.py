@@ -44,7 +44,7 @@ from processors.article import Article, RejectedInput
 from processors.formats import common as c
 from processors.formats import nitf
 from processors.formats.xml_text import inline_text, story_text
-from processors.text import html_to_text
+from processors.text import html_to_text, unwrap_hard_lines
 
 SOURCE_FORMAT = "newsml-g2"
 NAR = "http://iptc.org/std/nar/2006-10-01/"
@@ -265,8 +265,15 @@ def _body(item: etree._Element) -> tuple[str, list[str]]:
             text = _markup_text(rendition)
         elif name == "inlineData" and not rendition.get("encoding"):
             raw = rendition.text or ""
-            plain = ctype == "text/plain" or (not ctype and not c.looks_like_markup(raw))
-            text = raw if plain else html_to_text(raw)
+            markup = c.looks_like_markup(raw)
+            if ctype == "text/plain" and markup:
+                # "Plain" text with <p> tags around hard-wrapped lines (ANSA): read as
+                # HTML whose line breaks still count, so wrapped lines can be rejoined.
+                text = html_to_text(f"<pre>{raw}</pre>")
+            elif ctype == "text/plain" or (not ctype and not markup):
+                text = unwrap_hard_lines(raw)
+            else:
+                text = html_to_text(raw)
         else:  # remoteContent: a reference we do not fetch
             continue
         if c.has_text(text):

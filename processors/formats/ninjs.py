@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from processors.article import Article
 from processors.formats import common as c
-from processors.text import html_to_text
+from processors.text import html_to_text, unwrap_hard_lines
 
 TYPES = frozenset({
     "text", "audio", "video", "picture", "graphic", "composite", "component", "event",
@@ -141,7 +141,7 @@ def _item_text(item: Any, field: str) -> tuple[str, bool] | None:
 
 
 def _to_text(value: str, is_markup: bool) -> str:
-    return html_to_text(value) if is_markup else value
+    return html_to_text(value) if is_markup else unwrap_hard_lines(value)
 
 
 def _best_of(candidates: list[tuple[str, bool]]) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 
 from lxml import etree
 
-from processors.text import CELL_SEPARATOR, html_to_text
+from processors.text import CELL_SEPARATOR, html_to_text, unwrap_hard_lines
 
 __all__ = ["child", "entity_text", "inline_text", "local", "path", "story_text"]
 
@@ -127,7 +127,7 @@ def story_text(root: etree._Element,
 
     def data(text: str) -> None:
         if pre:
-            out.append(text)
+            out.append(unwrap_hard_lines(text))
         elif _MARKUP.search(text):
             out.append("\n" + html_to_text(text) + "\n")
         else:

@@ -306,3 +306,19 @@ def test_results_keep_one_outcome_per_item() -> None:
     outcomes = parse_raw_results(newsml(news_item("B1", 1, "Uno", TEXT),
                                         news_item("B2", 1, "Due", PHOTO)).encode())
     assert [getattr(o, "reason", "article") for o in outcomes] == ["article", "empty_body"]
+
+
+def test_hard_wrapped_plain_text_with_tags_is_rejoined_into_paragraphs() -> None:
+    ns = 'xmlns="http://iptc.org/std/nar/2006-10-01/"'
+    text = ("<p>\n      (AGI) - Milan, March 3 - The Lombardy regional president Attilio\n"
+            "Fontana said on Monday that the new hospital wing would open\nin June.\n"
+            "   \"We are ready,\" Fontana told reporters outside the regional\n"
+            "council, adding that staff had already been hired.\n</p>")
+    payload = (f'<newsItem {ns} guid="urn:agi:1" version="1"><contentMeta><headline>H'
+               '</headline></contentMeta><contentSet><inlineData contenttype="text/plain">'
+               f"<![CDATA[{text}]]></inlineData></contentSet></newsItem>")
+    assert article(payload).body == (
+        "(AGI) - Milan, March 3 - The Lombardy regional president Attilio Fontana said on "
+        "Monday that the new hospital wing would open in June.\n\"We are ready,\" Fontana "
+        "told reporters outside the regional council, adding that staff had already been "
+        "hired.")

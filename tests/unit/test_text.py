@@ -159,3 +159,13 @@ def test_clean_line_has_no_newlines() -> None:
 def test_empty_input() -> None:
     assert clean_text("") == ""
     assert clean_text(" \n\t ") == ""
+
+
+def test_hard_wrapped_pre_text_is_unwrapped_where_a_line_continues() -> None:
+    html = ("<pre>International Match\nMexico v Panama\nMexico: Talavera, M. Herrera,"
+            " I. Jimenez, Torres Nilo, Rivas,\nJonathan, Guemez, Vela.\nThe Prime Minister"
+            " said on Tuesday that the government would\nnot change course.\n</pre>")
+    assert html_to_text(html) == (
+        "International Match\nMexico v Panama\nMexico: Talavera, M. Herrera, I. Jimenez,"
+        " Torres Nilo, Rivas, Jonathan, Guemez, Vela.\nThe Prime Minister said on Tuesday"
+        " that the government would not change course.")

@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 import ftfy
 
 __all__ = ["clean_line", "clean_text", "has_long_combining_run", "html_to_text",
-           "unwrap_hard_lines"]
+           "is_hard_wrapped", "unwrap_hard_lines"]
 
 # Elements that start a new line: HTML block elements plus the NITF ones that carry
 # text (hedline, byline, dateline, block ...), so paragraphs survive as "\n".
@@ -135,8 +135,8 @@ class _TextExtractor(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._skip:
             return
-        if self._pre:
-            self.parts.append(unwrap_hard_lines(data))
+        if self._pre or is_hard_wrapped(data):
+            self.parts.append("\n" + unwrap_hard_lines(data) + "\n")
         else:
             self.parts.append(_ANY_SPACE_RUN.sub(" ", data))
 
@@ -257,6 +257,12 @@ def _wrapped_with_indents(lines: list[str]) -> bool:
     lengths = sorted(len(line) for line in content)
     return (lengths[-1] <= _WRAP_MAX_CHARS and lengths[len(lengths) // 2] >= 40
             and any(_INDENTED.match(line) for line in content[1:]))
+
+
+def is_hard_wrapped(text: str) -> bool:
+    """A run of text cut at a fixed width with indented paragraph starts (Reuters sends
+    a whole story like that inside one <p>): its line breaks carry the paragraphs."""
+    return "\n" in text and _wrapped_with_indents(text.split("\n"))
 
 
 def unwrap_hard_lines(text: str) -> str:

@@ -121,7 +121,9 @@ def _parse_json(payload: bytes, content_type: str | None, max_body_chars: int) -
     except RecursionError:
         raise RejectedInput("too_complex", "JSON nested too deeply") from None
     except ValueError as exc:  # JSONDecodeError, NaN, over-long integer literals
-        raise RejectedInput("not_json", f"not JSON: {exc}"[:300]) from None
+        start = text.lstrip("\ufeff \t\r\n")[:1]
+        what = "not JSON" if start in ("{", "[") else "neither JSON nor XML (ANPA or plain text?)"
+        raise RejectedInput("not_json", f"{what}: {exc}"[:300]) from None
     if not isinstance(doc, dict):
         raise RejectedInput("unknown_format", f"top-level JSON {type(doc).__name__}, not an object")
     _checked_lists(doc)

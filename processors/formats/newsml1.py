@@ -153,9 +153,9 @@ def parse_item(item: etree._Element, envelope: etree._Element | None, *,
     story, provider_id, revision = _story_id(item)
     management = _child(item, "NewsManagement")
     status_name = (_formal(_child(management, "Status")) or "usable").lower()
-    status = _STATUS.get(status_name)
-    if status is None:
-        c.reject("invalid_field", f"Status: unknown value {status_name[:40]!r}")
+    # Providers add their own values (Belga: "open"); only the known ones hold a
+    # story back or kill it, anything else is a usable story.
+    status = _STATUS.get(status_name, "usable")
     embargo = None
     if status_name == "embargoed":
         embargo = c.sent_date(inline_text(_path(management, "StatusWillChange", "DateAndTime")),

@@ -214,7 +214,23 @@ def _body(doc: dict[str, Any], item_type: str | None) -> str:
 
 # -- parse ---------------------------------------------------------------------------
 
+def _draft_arrays(doc: dict[str, Any]) -> dict[str, Any]:
+    """Early 2.0 drafts (IPTC's own examples) spell the arrays ``headline``/``body`` with
+    ``{"name", "text"|"value"}`` entries: read them as ``headlines``/``bodies``."""
+    renamed = {}
+    for draft, standard in (("headline", "headlines"), ("body", "bodies")):
+        entries = doc.get(draft)
+        if isinstance(entries, list) and standard not in doc:
+            renamed[standard] = [
+                {"value": e.get("value", e.get("text")), "role": e.get("role", e.get("name")),
+                 **({"contenttype": e["contenttype"]} if "contenttype" in e else {})}
+                if isinstance(e, dict) else e for e in entries]
+            renamed[draft] = None
+    return {**doc, **renamed} if renamed else doc
+
+
 def parse(doc: dict[str, Any], *, max_body_chars: int) -> Article:
+    doc = _draft_arrays(doc)
     # Superdesk and some agencies send the item id as "guid" and no "uri".
     uri = c.story_id(doc["uri"], "uri") if doc.get("uri") is not None else c.story_id(
         doc.get("guid"), "uri (or guid)")
@@ -274,7 +290,7 @@ def ap_media_item(doc: dict[str, Any]) -> dict[str, Any] | None:
     data = doc.get("data")
     if not isinstance(data, dict) or not isinstance(item := data.get("item"), dict):
         return None
-    if "uri" in doc or "id" in doc or "urn" in doc:
+    if "api_version" not in doc and not isinstance(item.get("altids"), dict):
         return None
     return item
 

@@ -111,9 +111,9 @@ def parse(nitf: etree._Element, *, max_body_chars: int) -> Article:
     provider = (_attr(doc_id, "regsrc") or _attr(_child(docdata, "doc.copyright"), "holder")
                 or inline_text(_path(nitf, "body", "body.head", "distributor")))
     status_text = (_attr(docdata, "management-status") or "usable").lower()
-    status = _STATUS.get(status_text)
-    if status is None:
-        c.reject("invalid_field", f"management-status: unknown value {status_text[:40]!r}")
+    # Providers add their own values (Belga: "open"); only the known ones hold a
+    # story back or kill it, anything else is a usable story.
+    status = _STATUS.get(status_text, "usable")
     issued = _date(_child(docdata, "date.issue"), "date.issue")
     release = _date(_child(docdata, "date.release"), "date.release", guards_release=True)
     title = headline(nitf)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 
 from lxml import etree
 
-from processors.text import CELL_SEPARATOR, html_to_text, unwrap_hard_lines
+from processors.text import CELL_SEPARATOR, html_to_text, is_hard_wrapped, unwrap_hard_lines
 
 __all__ = ["child", "entity_text", "inline_text", "local", "path", "story_text"]
 
@@ -26,11 +26,14 @@ _BLOCK = frozenset({
     "dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header",
     "hr", "li", "main", "ol", "p", "pre", "section", "table", "tbody", "tfoot", "thead",
     "ul",
+    # TT's NITF dialect (upper case in the source; names are compared in lower case)
+    "text", "rubrik", "ingress", "brodtext", "citat", "mellanrubrik", "fakta",
     # NITF 3.x
     "abstract", "block", "body.content", "byline", "dateline", "hedline", "hl1", "hl2",
     "media-caption", "nitf-table", "note", "tagline",
 })
-_SKIPPED = frozenset({"head", "script", "style", "template", "noscript", "title"})
+_SKIPPED = frozenset({"head", "script", "style", "template", "noscript", "title",
+                      "bildtext"})  # TT's photo caption
 _ROW = "tr"
 _CELLS = frozenset({"td", "th"})
 _SPACES = re.compile(r"\s+")
@@ -126,8 +129,8 @@ def story_text(root: etree._Element,
     pre = 0
 
     def data(text: str) -> None:
-        if pre:
-            out.append(unwrap_hard_lines(text))
+        if pre or is_hard_wrapped(text):
+            out.append("\n" + unwrap_hard_lines(text) + "\n")
         elif _MARKUP.search(text):
             out.append("\n" + html_to_text(text) + "\n")
         else:
@@ -147,7 +150,7 @@ def story_text(root: etree._Element,
                 cells[-1] += 1
             else:
                 out.append(" ")
-        elif name in _BLOCK:
+        elif name in _BLOCK or name.lower() in _BLOCK:
             out.append(" " if cells and cells[-1] else "\n")
 
     stack: list[tuple[etree._Element, Iterator[etree._Element]]] = []
@@ -179,7 +182,7 @@ def story_text(root: etree._Element,
             out.append(entity_text(child))
         elif not isinstance(child.tag, str):
             pass  # comment or PI (the parser removes them; kept for safety)
-        elif local(child) not in _SKIPPED and not dropped(child):
+        elif local(child).lower() not in _SKIPPED and not dropped(child):
             enter(child)
             continue
         if child.tail:

@@ -169,3 +169,19 @@ def test_hard_wrapped_pre_text_is_unwrapped_where_a_line_continues() -> None:
         "International Match\nMexico v Panama\nMexico: Talavera, M. Herrera, I. Jimenez,"
         " Torres Nilo, Rivas, Jonathan, Guemez, Vela.\nThe Prime Minister said on Tuesday"
         " that the government would not change course.")
+
+
+def test_a_hard_wrapped_story_inside_one_paragraph_keeps_its_paragraphs() -> None:
+    # Reuters sends whole stories in one <p>, cut at ~65 columns, paragraphs indented.
+    lines = ["(Adds detail)",
+             "    By Jane Roe",
+             "    LONDON, Jan 30 (Reuters) - Copper rose on Tuesday as a weaker",
+             "dollar and hopes of stimulus in China lifted metals across the",
+             "board, traders said.",
+             "    Benchmark copper on the London Metal Exchange gained 0.8",
+             "percent to $5,930 a tonne in official rings."]
+    assert html_to_text("<p>" + "\n".join(lines) + "</p>") == (
+        "(Adds detail)\nBy Jane Roe\nLONDON, Jan 30 (Reuters) - Copper rose on Tuesday as a "
+        "weaker dollar and hopes of stimulus in China lifted metals across the board, traders "
+        "said.\nBenchmark copper on the London Metal Exchange gained 0.8 percent to $5,930 a "
+        "tonne in official rings.")

@@ -44,6 +44,8 @@ _DASH_TAGS = {"endash": "\u2013", "emdash": "\u2014", "ndash": "\u2013", "mdash"
 _DASH_ELEMENT = re.compile(r"<(endash|emdash|ndash|mdash)\s*>[^<]{0,8}</\1\s*>",
                            re.IGNORECASE)
 
+# [^<>] keeps the scan linear even over "<a<a<a..." without any ">".
+_HUGE_TAG = re.compile(r"<([A-Za-z][\w.:-]{0,63})\s[^<>]{4096,}>")
 _SPACE_RUN = re.compile(r"[^\S\n]+")  # whitespace except newline
 _ANY_SPACE_RUN = re.compile(r"\s+")
 # Zero-width characters with no meaning in running text. ZWJ/ZWNJ (U+200D/U+200C) are
@@ -175,6 +177,9 @@ def html_to_text(markup: str) -> str:
     if not markup:
         return ""
     parser = _TextExtractor()
+    # A start tag of thousands of attributes costs html.parser a tuple per attribute
+    # (260 MB for one 2 MB tag); attributes carry no text, so such a tag loses them.
+    markup = _HUGE_TAG.sub(r"<\1>", markup)
     if "dash" in markup:
         markup = _DASH_ELEMENT.sub(lambda m: _DASH_TAGS[m.group(1).lower()], markup)
     try:

@@ -241,6 +241,23 @@ def _unique(values: Iterable[str], *, multiline: bool = False) -> tuple[str, ...
     return tuple(seen)
 
 
+def check_text_limits(body: str, max_body_chars: int, **fields: str | list[str] | None
+                      ) -> None:
+    """Refuse, before any clean-up, a body far over the limit (``too_large``: clean-up
+    only ever shrinks text this much) and a run of combining marks that would make
+    Unicode normalisation quadratic in any field (``too_complex``)."""
+    if len(body) > 2 * max_body_chars:
+        reject("too_large", f"body has {len(body)} characters before clean-up "
+               f"(limit {max_body_chars})")
+    values = [("body", body)]
+    for name, value in fields.items():
+        values.extend((name, v) for v in (value if isinstance(value, list) else [value]))
+    for field_name, value in values:
+        if value and has_long_combining_run(value, MAX_COMBINING_RUN):
+            reject("too_complex", f"{field_name}: more than {MAX_COMBINING_RUN} combining "
+                   "marks in a row")
+
+
 def build_article(
     *,
     id: str,
@@ -269,16 +286,9 @@ def build_article(
     character limit is refused unread, and a run of combining marks that would make
     Unicode normalisation quadratic is ``too_complex``.
     """
-    if len(body) > 2 * max_body_chars:  # clean-up only ever shrinks text this much
-        reject("too_large", f"body has {len(body)} characters before clean-up "
-               f"(limit {max_body_chars})")
     ednotes = list(ednotes)
-    for field_name, value in (("headline", headline), ("body", body), ("byline", byline),
-                              ("dateline", dateline), ("provider", provider),
-                              *(("ednotes", note) for note in ednotes)):
-        if value and has_long_combining_run(value, MAX_COMBINING_RUN):
-            reject("too_complex", f"{field_name}: more than {MAX_COMBINING_RUN} combining "
-                   "marks in a row")
+    check_text_limits(body, max_body_chars, headline=headline, byline=byline,
+                      dateline=dateline, provider=provider, ednotes=ednotes)
     clean_headline = clean_line(headline)
     clean_body = clean_text(body)
     if len(clean_body) > max_body_chars:

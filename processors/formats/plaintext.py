@@ -17,6 +17,8 @@ def article_from_text(name: str, text: str, *, max_body_chars: int = 500_000) ->
     file is a new version of the same story rather than a new story."""
     stem = PurePath(name).stem if name else ""
     story = c.story_id(f"file:{stem}" if stem.strip() else None, "file name")
+    # The limits come before the clean-up, whose cost they bound (see build_article).
+    c.check_text_limits(text, max_body_chars)
     body = clean_text(text)
     first_line = next((line for line in body.split("\n") if line.strip()), "")
     headline = clean_line(first_line)[:MAX_HEADLINE_CHARS].rstrip()

@@ -132,3 +132,17 @@ def test_a_feed_split_does_not_copy_a_big_channel_into_every_entry() -> None:
     # Each standalone entry still reads as the same article.
     again = split_raw(parts[3].payload)[0].outcome
     assert again == parts[3].outcome
+
+
+def test_a_start_tag_of_many_attributes_in_an_html_body_keeps_its_text() -> None:
+    tag = "<p" + ' a="1"' * 100_000 + ">Kept text</p><p>After</p>"
+    parts = split_raw(ninjs(body_html=tag, body_text=None), standalone=False)
+    assert isinstance(parts[0].outcome, Article) and parts[0].outcome.body == "Kept text\nAfter"
+
+
+def test_a_plain_text_file_with_a_long_combining_run_is_too_complex() -> None:
+    from processors.formats import article_from_text
+
+    with pytest.raises(RejectedInput) as info:
+        article_from_text("story.txt", "Headline\nBody a" + "\u0301\u0316" * 1000)
+    assert info.value.reason == "too_complex"

@@ -16,7 +16,7 @@ from streams.security import client_options
 @dataclass(frozen=True, slots=True)
 class OutMessage:
     key: bytes | None
-    value: bytes
+    value: bytes | None  # None: a tombstone
     headers: tuple[tuple[str, bytes], ...] = ()
 
 

@@ -103,10 +103,10 @@ class CountryIndex:
                         for variant in _variants(translated):
                             add_name(variant, code)
         for record in pycountry.historic_countries:
-            code = getattr(record, "alpha_2", None)
-            if code and code not in self.by_code:
+            historic: str | None = getattr(record, "alpha_2", None)
+            if historic and historic not in self.by_code:
                 name = _variants(record.name)[-1] if "," in record.name else record.name
-                self.by_code[code] = Country(code, record.alpha_3, name, historic=True)
+                self.by_code[historic] = Country(historic, record.alpha_3, name, historic=True)
         # The project's list wins over pycountry where both name a country.
         data = json.loads(path.read_text(encoding="utf-8"))["countries"]
         for code, entry in data.items():

@@ -29,6 +29,7 @@ from processors.pipelines import (
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +130,7 @@ def _entities_for(language: str | None, articles: list[dict[str, Any]],
         return
     texts = [nlp_text(a.get("headline", ""), a.get("body", "")) for a in articles]
     started = time.perf_counter()
+    docs: list[Doc | None]
     try:
         docs = list(nlp.pipe([t for t, _ in texts], batch_size=batch_size))
     except Exception:

@@ -130,7 +130,8 @@ def open_store(path: str) -> MutableMapping[bytes, bytes]:
     table = BlockBasedOptions()
     table.set_block_cache(Cache(16 * 2**20))
     options.set_block_based_table_factory(table)
-    return Rdict(path, options)
+    store: MutableMapping[bytes, bytes] = Rdict(path, options)  # type: ignore[assignment]
+    return store  # Rdict has the mapping methods; its stubs do not say so
 
 
 def _key_bytes(key: int) -> bytes:

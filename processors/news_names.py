@@ -82,13 +82,13 @@ def add_news_names(nlp: Language, path: Path = GAZETTEER) -> bool:
     config = {"phrase_matcher_attr": "ORTH", "overwrite_ents": False}
     has_ner = "ner" in nlp.pipe_names
     names = nlp.add_pipe("entity_ruler", name=PIPE_NAME, config=config,
-                         **({"before": "ner"} if has_ner else {}))
+                         before="ner" if has_ner else None)
     names.add_patterns(ruler_patterns(path, places=False))  # type: ignore[attr-defined]
     if has_ner:
         _register_guard()
         nlp.add_pipe(GUARD_PIPE_NAME, after=PIPE_NAME)
     # After ner: places, and the names the guard left to ner where it found nothing.
     places = nlp.add_pipe("entity_ruler", name=PLACES_PIPE_NAME, config=config,
-                          **({"after": "ner"} if has_ner else {}))
+                          after="ner" if has_ner else None)
     places.add_patterns(ruler_patterns(path))  # type: ignore[attr-defined]
     return True

@@ -78,7 +78,8 @@ def load_pipeline(name: str, components: frozenset[str] = NER_COMPONENTS) -> Lan
         # Older packaged pipelines (es 3.1) warn about the spaCy version; they still work.
         warnings.simplefilter("ignore", UserWarning)
         nlp = spacy.load(name, exclude=exclude)
-    if "tok2vec" in nlp.pipe_names and not nlp.get_pipe("tok2vec").listening_components:
+    tok2vec = nlp.get_pipe("tok2vec") if "tok2vec" in nlp.pipe_names else None
+    if tok2vec is not None and not getattr(tok2vec, "listening_components", True):
         nlp.remove_pipe("tok2vec")
     disabled = [pipe for pipe in nlp.pipe_names if pipe not in components]
     if disabled:

@@ -111,7 +111,8 @@ def code_events(doc: Doc, *, language: str, article_id: str, version: int, body_
                              view)
         if not hits:
             continue
-        counts_raw = extract_counts(sent, lowers[sent.start:sent.end],
+        counts_raw = extract_counts(sent,  # type: ignore[arg-type]  # a Span is a token sequence
+                                    lowers[sent.start:sent.end],
                                     protest=any(h.type == "PROTEST" for h in hits))
         if index not in date_cache:
             date_cache[index] = find_date(sent.text, pub)
@@ -273,8 +274,8 @@ def _draft(doc: Doc, sent: Span, hit: Hit, lang: str, parsed: bool,
         hit.recipient_tokens = []
     actors = actors_in(doc, hit.actor_tokens, ent_mentions, lang, used)
     recipients = actors_in(doc, hit.recipient_tokens, ent_mentions, lang, used)
-    actors = [_resolve_pronoun(doc, a, sent, ent_mentions) for a in actors]
-    actors = [a for a in actors if a is not None]
+    actors = [resolved for a in actors
+              if (resolved := _resolve_pronoun(doc, a, sent, ent_mentions)) is not None]
     recipients = [r for r in (_resolve_pronoun(doc, r, sent, ent_mentions)
                               for r in recipients) if r is not None]
     recipients = [r for r in recipients if r["id"] not in {a["id"] for a in actors}]

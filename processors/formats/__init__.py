@@ -214,10 +214,10 @@ def _document(payload: bytes, content_type: str | None, max_body_chars: int) -> 
         _checked_count(len(feeds.entry_elements(root)))
     outcomes = feeds.parse_document(payload, max_body_chars=max_body_chars, root=root,
                                     gated=True)
-    elements = feeds.entry_elements(root) if root is not None else None
-    if elements is not None and len(elements) != len(outcomes):
-        elements = None  # feedparser found entries lxml does not see as such
-    return _Document(fmt, root, outcomes, elements, several=len(outcomes) > 1)
+    entries: list[Any] | None = feeds.entry_elements(root) if root is not None else None
+    if entries is not None and len(entries) != len(outcomes):
+        entries = None  # feedparser found entries lxml does not see as such
+    return _Document(fmt, root, outcomes, entries, several=len(outcomes) > 1)
 
 
 def _backstop(call: Callable[[], Any]) -> Any:
@@ -248,8 +248,9 @@ def parse_raw_results(
     """One outcome per item: an Article, or the RejectedInput saying why that item is
     none. Raises ``RejectedInput`` when the payload as a whole is unusable."""
     payload = _checked_bytes(payload, max_bytes)
-    document = _backstop(lambda: _document(payload, content_type, max_body_chars))
-    return _backstop(lambda: _zoned(document.outcomes, zones))
+    document: _Document = _backstop(lambda: _document(payload, content_type, max_body_chars))
+    outcomes: list[Outcome] = _backstop(lambda: _zoned(document.outcomes, zones))
+    return outcomes
 
 
 def _first_rejection(outcomes: list[Outcome]) -> RejectedInput:
@@ -403,8 +404,8 @@ def split_raw(
     larger than any one item.
     """
     payload = _checked_bytes(payload, max(max_document_bytes or max_bytes, max_bytes))
-    parts = _backstop(lambda: _split(payload, content_type, max_bytes, max_body_chars,
-                                     zones, standalone))
+    parts: list[RawPart] = _backstop(lambda: _split(
+        payload, content_type, max_bytes, max_body_chars, zones, standalone))
     if len(parts) == 1 and len(payload) > max_bytes:
         raise RejectedInput("too_large", f"payload has {len(payload)} bytes (limit {max_bytes})")
     return parts

@@ -249,7 +249,7 @@ def check_text_limits(body: str, max_body_chars: int, **fields: str | list[str] 
     if len(body) > 2 * max_body_chars:
         reject("too_large", f"body has {len(body)} characters before clean-up "
                f"(limit {max_body_chars})")
-    values = [("body", body)]
+    values: list[tuple[str, str | None]] = [("body", body)]
     for name, value in fields.items():
         values.extend((name, v) for v in (value if isinstance(value, list) else [value]))
     for field_name, value in values:

@@ -75,7 +75,8 @@ def item_document(root: etree._Element, item: etree._Element) -> bytes:
     if (envelope_element := envelope(root)) is not None:
         single.append(copy.deepcopy(envelope_element))
     single.append(copy.deepcopy(item))
-    return etree.tostring(single, encoding="UTF-8", xml_declaration=True)
+    document: bytes = etree.tostring(single, encoding="UTF-8", xml_declaration=True)
+    return document
 
 
 def parse_items(root: etree._Element, *, max_body_chars: int
@@ -95,6 +96,7 @@ def _story_id(item: etree._Element) -> tuple[str | None, str | None, str | None]
     parts = {name: inline_text(_child(ident, name)) for name in
              ("ProviderId", "DateId", "NewsItemId", "RevisionId", "PublicIdentifier")}
     provider, date_id, item_id = parts["ProviderId"], parts["DateId"], parts["NewsItemId"]
+    story: str | None
     public = _REVISION_SUFFIX.sub("", parts["PublicIdentifier"] or "")
     if public.count(":") >= 4:  # urn:newsml:provider:date:item, the provider's own form
         story = public

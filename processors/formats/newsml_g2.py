@@ -348,4 +348,5 @@ def parse_item(item: etree._Element, *, max_body_chars: int) -> Article:
 def item_bytes(item: etree._Element) -> bytes:
     """One item as a standalone document (namespaces carried over), for splitting a
     newsMessage into one raw message per item."""
-    return etree.tostring(item, encoding="UTF-8", xml_declaration=True)
+    document: bytes = etree.tostring(item, encoding="UTF-8", xml_declaration=True)
+    return document

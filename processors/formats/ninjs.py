@@ -109,8 +109,8 @@ def _pick(doc: dict[str, Any], major: int, camel: str, lower: str) -> tuple[str,
 
 def _provider(doc: dict[str, Any], major: int, uri: str) -> str | None:
     name, holder = _pick(doc, major, "copyrightHolder", "copyrightholder")
-    if c.opt_str(holder, name):
-        return holder
+    if holder_name := c.opt_str(holder, name):
+        return holder_name
     # Fall back to the uri's authority when it names one (http(s) host or urn:newsml:<domain>:).
     if uri.startswith(("http://", "https://")):
         host = urlsplit(uri).hostname or ""
@@ -217,7 +217,7 @@ def _body(doc: dict[str, Any], item_type: str | None) -> str:
 def _draft_arrays(doc: dict[str, Any]) -> dict[str, Any]:
     """Early 2.0 drafts (IPTC's own examples) spell the arrays ``headline``/``body`` with
     ``{"name", "text"|"value"}`` entries: read them as ``headlines``/``bodies``."""
-    renamed = {}
+    renamed: dict[str, Any] = {}
     for draft, standard in (("headline", "headlines"), ("body", "bodies")):
         entries = doc.get(draft)
         if isinstance(entries, list) and standard not in doc:

@@ -87,7 +87,7 @@ def language(nitf: etree._Element) -> str | None:
         if element is None:
             continue
         value = element.get(XML_LANG) or element.get("lang") or element.get("baselang")
-        if value and value.strip():
+        if isinstance(value, str) and value.strip():
             return value.strip()
     return None
 

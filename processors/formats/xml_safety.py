@@ -64,7 +64,7 @@ class Limits:
     ITEMS = 1_000  # items in a newsMessage / NewsML document, entries in a feed
 
 
-class _NothingExternal(etree.Resolver):
+class _NothingExternal(etree.Resolver):  # type: ignore[misc]  # lxml ships no stubs
     """Answers every external reference (a DOCTYPE's DTD, a DTD module) with an empty
     document. ``load_dtd=False`` alone does not stop libxml2 from opening a local DTD
     file (seen with strace): a path like /dev/zero or a FIFO would hang the parser, and

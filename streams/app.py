@@ -85,7 +85,7 @@ class WirestreamApp:
             web_port=settings.metrics_port,
             web_bind=settings.metrics_host,
             web_host=settings.metrics_host,
-            **FAUST_PAGES_OFF,
+            **FAUST_PAGES_OFF,  # type: ignore[arg-type]  # all bools, see FAUST_PAGES_OFF
             env={},  # configured by WIRESTREAM_* settings only, never by Faust's variables
             producer_linger_ms=5,
             producer_compression_type=None if settings.compression == "none"
@@ -179,7 +179,7 @@ class WirestreamApp:
         app.service(self.lag_monitor)  # type: ignore[arg-type]
         metrics.READY.set_function(lambda: 1.0 if self.ready else 0.0)
 
-        @app.on_partitions_assigned.connect
+        @app.on_partitions_assigned.connect  # type: ignore[arg-type]  # async receivers work
         async def _assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
             # Also for an empty assignment: a member with no partitions has joined.
             self.joined = True
@@ -216,7 +216,9 @@ class WirestreamApp:
                 return self.json(state, status=200 if state["ready"] else 503)
 
         # Fail closed: the server does not start if anything else got routed.
-        app.web.web_app.on_startup.append(_serve_own_pages_only)
+        # The aiohttp application of Faust's aiohttp driver (not in the Web protocol).
+        app.web.web_app.on_startup.append(  # type: ignore[attr-defined]
+            _serve_own_pages_only)
 
 
 def served_paths(web_app: Any) -> list[str]:

@@ -120,8 +120,9 @@ class EnrichStage:
             await self._warm_up()
             in_flight: collections.deque[asyncio.Future[None]] = collections.deque()
             last: asyncio.Future[None] | None = None
-            async for events in stream.noack_take(self.settings.batch_size,
-                                                  within=self.settings.batch_within_s):
+            # noack_take is Stream's, not in the StreamT protocol Faust's stubs declare.
+            async for events in stream.noack_take(  # type: ignore[attr-defined]
+                    self.settings.batch_size, within=self.settings.batch_within_s):
                 # Pipelined: batch N+1 goes to the pool while N is still in it, so no
                 # process waits for the stage to publish and take. Records are still
                 # published in consumed order, and offsets acked only after publishing.
@@ -149,7 +150,7 @@ class EnrichStage:
         envelopes: list[tuple[Any, dict[str, Any], Delivery]] = []
         for event, delivery in zip(events, deliveries, strict=True):
             try:
-                envelope = decode(event.message.value)
+                envelope = decode(event.message.value or b"")
                 Article.from_dict(envelope["article"])  # shape check of our own topic
                 envelopes.append((event.message, envelope, delivery))
             except Exception as exc:

@@ -49,7 +49,9 @@ class ConsumerThread(driver.AIOKafkaConsumerThread):
             return ends
         transport = self.transport
         return await exact_end_offsets(
-            driver.server_list(transport.url, transport.default_port), ends)
+            driver.server_list(transport.url,
+                               transport.default_port),  # type: ignore[attr-defined]
+            ends)
 
 
 class Consumer(driver.Consumer):

@@ -135,7 +135,7 @@ class VersionsStage:
         """True once partitions are assigned and the table is recovered from its changelog."""
         app = self.app
         return (not app.rebalancing and not app.in_recovery
-                and app.tables.recovery.completed.is_set())
+                and app.tables.recovery.completed.is_set())  # type: ignore[attr-defined]
 
     async def tick(self) -> None:
         """Timer body: ask each due story's partition to release its held version."""

@@ -19,7 +19,6 @@ from processors.events.actors import (
     Mention,
     actors_in,
     free_arguments,
-    iso3_from_iso2,
     mentions_from_doc,
     mentions_from_records,
     norm_key,
@@ -475,11 +474,3 @@ def _finish(events: list[dict[str, Any]], doc: Doc, article_id: str, body_offset
             "confidence": event["confidence"], "method": event["method"],
         })
     return out
-
-
-def country_actor(iso2: str) -> dict[str, Any] | None:
-    iso3, name = iso3_from_iso2(iso2)
-    if iso3 is None:
-        return None
-    return {"id": f"iso3166:{iso2.upper()}", "name": name, "label": "LOC", "country": iso3,
-            "sector": "government"}

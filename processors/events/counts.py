@@ -305,8 +305,9 @@ def _as_count(tokens: Sequence[Tok], phrase: _Phrase, key_index: int) -> dict[st
             "qualifier": phrase.qualifier, "start": start, "end": end}
 
 
-def extract_counts(tokens: Sequence[Tok], lowers: Sequence[str] | None = None,
-                   protest: bool = False) -> dict[str, dict[str, Any]]:
+def extract_counts(  # noqa: C901  # one pass over the sentence; splitting it by job is open
+        tokens: Sequence[Tok], lowers: Sequence[str] | None = None,
+        protest: bool = False) -> dict[str, dict[str, Any]]:
     """Counts per kind (dead, injured, arrested, participants, and internal "shot").
 
     ``tokens``: the sentence (a Span or a token list); ``lowers``: their lower-case forms
@@ -485,7 +486,6 @@ _MODALS = {"to", "would", "'d", "could", "might", "may", "will", "'ll", "should"
            "must", "wo", "ca"}
 _CONDITIONS = {"if", "whether", "unless", "wenn", "falls", "ob"}
 _NEGATIONS = {"not", "n't", "never", "nicht", "nie", "kein", "keine"}
-_NONE = {"no", "nobody", "none", "niemand", "keiner", "keine"}
 _NO_VERB = {"was", "were", "is", "are", "been", "be", "being", "else", "one", "other",
             "others", "wurde", "wurden", "ist", "sind", "seriously", "critically",
             "reportedly", "immediately", "physically", "also"}

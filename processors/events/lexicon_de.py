@@ -150,10 +150,6 @@ ACCIDENT_CUES_RE = re.compile(
     r"gleis|bagger|zug$|züge|brand|feuer|explosion|explodiert|dürre|hitze|ertrunken|ertrank|"
     r"schiffbruch|überschlag|überschlug)")
 ACCIDENT_WEAK_RE = re.compile(r"(brand|feuer|explosion|explodiert|einsturz|eingestürzt)")
-ATTACK_CUES_RE = re.compile(
-    r"(angriff|anschlag|attentat|angegriffen|griff.*an|bombe|sprengsatz|schüsse|schuss|"
-    r"schieß|schoss|geschossen|täter|terror|mörder|mord|messer|waffe|soldat|armee|rakete|"
-    r"granate|rebell|milizen|miliz|kämpfer|gefecht|beschuss|massaker|polizei)")
 # Verbs that report speech: the event is in the dass-clause or the quote.
 REPORTING_RE = re.compile(
     r"^(sag|sagt|sagte|sagten|gesagt|erklär|betont|berichte|berichtet|meldet|meldete|"
@@ -183,8 +179,6 @@ PREPOSITIONS = frozenset({
     "angesichts", "laut", "gegenüber", "nahe", "südlich", "nördlich", "östlich", "westlich",
 })
 RECIPIENT_PREPS = frozenset({"gegen", "mit", "an", "auf", "gegenüber"})
-PRONOUNS_PERSON = frozenset({"er", "sie", "wir"})
-COUNTRY_ANAPHORA_RE = re.compile(r"^(sein|seines|seinem|ihr|ihres|ihrem)$")
 
 SECTORS: dict[str, str] = {}
 _SECTOR_STEMS: dict[str, tuple[str, ...]] = {
@@ -215,11 +209,6 @@ _SECTOR_STEMS: dict[str, tuple[str, ...]] = {
 for _sector, _words in _SECTOR_STEMS.items():
     for _w in _words:
         SECTORS[_w] = _sector
-PERSON_NOUNS_RE = re.compile(
-    r"(menschen|personen|person|tote|toten|opfer|passagiere|passagieren|fahrgäste|kinder|"
-    r"männer|frauen|soldaten|polizisten|zivilisten|bewohner|einwohner|insassen|arbeiter|"
-    r"demonstranten|teilnehmer|reisende|reisenden|mann|frau|kind|jugendliche|schüler|"
-    r"bergleute|kumpel|pilger|touristen|urlauber|verletzte|verletzten)$")
 
 
 @dataclass(frozen=True, slots=True)

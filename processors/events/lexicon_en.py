@@ -162,15 +162,6 @@ ACCIDENT_STRONG = frozenset({
 })
 ACCIDENT_WEAK = frozenset({"fire", "blaze", "explosion", "blast", "collapse", "explode",
                            "burn", "sink", "flame"})
-ATTACK_CUES = frozenset({
-    "attack", "bomb", "bomber", "bombing", "gunman", "gunmen", "militant", "insurgent",
-    "rebel", "terrorist", "suicide", "shoot", "shooting", "shot", "gun",
-    "shooter", "stab", "stabbing", "assassinate", "murder", "homicide", "airstrike",
-    "shell", "shelling", "missile", "rocket", "grenade", "ied", "arson", "militia",
-    "massacre", "ambush", "troops", "soldier", "army", "offensive", "raid", "sniper",
-    "explosive", "gunfire", "firefight", "shootout", "kill", "killer", "suspect",
-    "police", "victim", "wound", "fatally", "gunshot", "bullet",
-})
 # Nouns a light verb passes its meaning to ("hold talks", "impose sanctions").
 LIGHT_VERBS = frozenset({
     "hold", "launch", "stage", "issue", "impose", "lodge", "make", "give", "take", "open",
@@ -308,17 +299,3 @@ SECTORS: dict[str, str] = {
                                 "ayatollah", "pope")},
     **{w: "igo" for w in ("un", "nato", "league", "union", "commission", "iaea", "who")},
 }
-PERSON_NOUNS = frozenset({
-    "man", "woman", "men", "women", "boy", "girl", "child", "children", "person", "people",
-    "teen", "teenager", "teens", "teenagers", "officer", "victim", "student", "resident",
-    "civilian", "soldier", "policeman", "passenger", "driver", "pedestrian", "worker",
-    "baby", "toddler", "infant", "son", "daughter", "father", "mother", "brother", "sister",
-    "friend", "suspect", "gunman", "bystander", "customer", "guard", "adult", "juvenile",
-    "youth", "kid", "kids", "patron", "others", "other", "individual", "individuals",
-    "relative", "wife", "husband", "girlfriend", "boyfriend", "neighbor", "neighbour",
-    "roommate", "cousin", "nephew", "niece", "grandmother", "grandfather", "uncle", "aunt",
-    "shooter", "deputy", "trooper", "employee", "clerk", "owner", "inmate", "protester",
-    "demonstrator", "militant", "rebel", "fighter", "pilgrim", "miner", "tourist",
-})
-PRONOUNS_PERSON = frozenset({"he", "she", "they", "we", "i"})
-COUNTRY_ANAPHORA = ("his country", "her country", "their country", "its government")

@@ -13,6 +13,7 @@ import pytest
 
 from processors.article import Article, RejectedInput
 from processors.formats import article_from_text, article_to_native_json, detect, parse_raw
+from tests.shared import needs_shared as shared_data_marker
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_FORMATS = REPO.parent / "shared" / "data" / "formats"
@@ -715,10 +716,7 @@ DPA_EXPECTED = {
     "input__with_infobox.json": "dpa-digitalwires",
 }
 
-needs_shared = pytest.mark.skipif(
-    not (NINJS_DIR.is_dir() and DPA_DIR.is_dir()),
-    reason=f"shared sample data not found at {SHARED_FORMATS}",
-)
+needs_shared = shared_data_marker(NINJS_DIR, DPA_DIR)
 
 
 @needs_shared

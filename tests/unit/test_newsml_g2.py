@@ -13,6 +13,7 @@ from processors.formats import parse_raw, parse_raw_items, parse_raw_results, sp
 from processors.formats.newsml_g2 import subjects
 from processors.formats.xml_safety import parse_xml
 from processors.versions import is_correction
+from tests.shared import needs_shared as shared_data_marker
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_FORMATS = REPO.parent / "shared" / "data" / "formats"
@@ -356,8 +357,7 @@ DPA_XML_EXPECTED: dict[str, list[str]] = {
         "tvo_pol", "with_dateline", "with_infobox")},
 }
 
-needs_shared = pytest.mark.skipif(not (G2_DIR.is_dir() and DPA_DIR.is_dir()),
-                                  reason=f"shared sample data not found at {SHARED_FORMATS}")
+needs_shared = shared_data_marker(G2_DIR, DPA_DIR)
 
 
 def outcome(path: Path) -> str | list[str]:

@@ -7,9 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from processors.article import Article, RejectedInput
 from processors.formats import parse_raw, parse_raw_items, parse_raw_results, split_raw
+from processors.formats.xml_safety import _parser
 
 
 def nitf(*, doc_id: str | None = "EFE-2291", head_extra: str = "", hedline: str | None =
@@ -243,6 +245,30 @@ def test_utf16_document_with_an_external_dtd_is_read() -> None:
     doc = ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE nitf SYSTEM "nitf.dtd">'
            + nitf(hedline="<hl1>Überschwemmung</hl1>"))
     assert article(doc.encode("utf-16")).headline == "Überschwemmung"
+
+
+
+def test_the_parser_leaves_declared_entities_unexpanded() -> None:
+    # parse_xml refuses these documents before parsing; the parser itself must not act
+    # on a declaration the prolog check missed either.
+    for subset in ('<!ENTITY e "EXPANDED">', "<!ENTITY % p \"<!ENTITY e 'EXPANDED'>\"> %p;"):
+        root = etree.fromstring(f"<!DOCTYPE r [{subset}]><r>a &e; b</r>".encode(), _parser())
+        assert b"EXPANDED" not in etree.tostring(root)
+        assert root.text == "a " and [e.name for e in root if isinstance(e, etree._Entity)] == ["e"]
+
+
+def test_windows_1252_nitf_with_a_dtd_and_html_entities_is_read() -> None:
+    # An editing system's export: a DOCTYPE naming the NITF DTD, HTML entities the DTD
+    # would define, Windows-1252 bytes and no encoding declaration. The entities must stay
+    # unresolved references (read as their characters) and never count as errors: with
+    # entity substitution or DTD loading on, libxml2 reports "Entity 'eacute' not
+    # defined" first and the encoding error that triggers the Windows-1252 retry is hidden.
+    doc = nitf(prolog='<!DOCTYPE nitf SYSTEM "nitf-3-4.dtd">',
+               hedline="<hl1>Caf&eacute; reopens</hl1>",
+               content="<p>The caf&eacute; &ndash; “open” again, says Müller.</p>")
+    a = article(doc.encode("cp1252"))
+    assert a.headline == "Café reopens"
+    assert a.body == "The café – “open” again, says Müller."
 
 
 # -- encodings -------------------------------------------------------------------------

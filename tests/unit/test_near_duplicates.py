@@ -125,3 +125,31 @@ def test_changelog_store_keeps_its_offset_out_of_the_index():
     index.observe("afp:1", fingerprint(STORY), 0)
     assert store.applied_offset == 41 and index.rebuild() == 1
     assert all(not key.startswith(b"m:") for key in store)
+
+
+# Twelve words: eight 5-word shingles; every word added makes one more shingle.
+CORE = "Floods in the north of the country cut the main railway line"
+
+
+def test_a_copy_exactly_at_the_threshold_is_a_duplicate():
+    # Nine shingles each, the eight of CORE shared: Jaccard 8 / 10, the threshold itself.
+    original, copy = CORE + " Tuesday", CORE + " Wednesday"
+    assert jaccard(fingerprint(original).hashes, fingerprint(copy).hashes) == 0.8
+    index = NearDuplicateIndex(threshold=0.8)
+    first = index.observe("afp:1", fingerprint(original), 0)
+    match = index.observe("outlet:9", fingerprint(copy), 1)
+    assert match.is_duplicate and match.similarity == 0.8
+    assert match.story_id == first.story_id and match.duplicate_of == "afp:1"
+
+
+def test_a_tie_between_two_stories_goes_to_the_first_seen():
+    # Ten shingles each: CORE is 8 / 10 similar to both, the two only 8 / 12 to each other.
+    earlier, later = CORE + " on Tuesday", CORE + " near Basel"
+    assert jaccard(fingerprint(earlier).hashes, fingerprint(later).hashes) < 0.8
+    index = NearDuplicateIndex(threshold=0.8)
+    first = index.observe("afp:1", fingerprint(earlier), 0)
+    second = index.observe("dpa:2", fingerprint(later), 1)
+    assert not second.is_duplicate and second.story_id != first.story_id
+    match = index.observe("outlet:9", fingerprint(CORE), 2)
+    assert (match.similarity, match.matched_id, match.duplicate_of) == (0.8, "afp:1", "afp:1")
+    assert match.story_id == first.story_id

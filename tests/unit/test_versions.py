@@ -14,6 +14,7 @@ from processors.versions import (
     UPDATE,
     decide,
     is_correction,
+    parse_time,
     release,
 )
 
@@ -101,3 +102,47 @@ def test_state_survives_a_json_round_trip():
     article, released = release(state, NOW + timedelta(hours=2))
     assert article == art(1, embargoed_until=(NOW + timedelta(hours=1)).isoformat())
     assert released.verdict == RELEASED
+
+
+# -- the boundaries the mutation run found unguarded ----------------------------------
+
+def test_a_redelivered_kill_is_not_retracted_twice():
+    # After a kill the highest version seen (4) is above the published one (3): a copy
+    # of the kill compares with what was seen, not with what was published.
+    state = decide(None, art(3), NOW).state
+    kill = decide(state, art(4, pub_status="canceled", body=""), NOW)
+    again = decide(kill.state, art(4, pub_status="canceled", body=""), NOW)
+    assert (again.verdict, again.retract, again.publish) == (REDELIVERY, False, False)
+    assert decide(kill.state, art(3), NOW).verdict == STALE
+
+
+def test_a_held_version_redelivered_is_not_held_again():
+    held = decide(None, art(1, pub_status="withheld"), NOW)
+    assert decide(held.state, art(1, pub_status="withheld"), NOW).verdict == REDELIVERY
+
+
+def test_time_zone_offsets_are_kept_when_times_are_parsed():
+    assert parse_time("2026-03-03T14:00:00+02:00") == datetime(2026, 3, 3, 12, 0, tzinfo=UTC)
+    assert parse_time("2026-03-03T07:00:00-05:00") == NOW
+    assert parse_time("2026-03-03T12:00:00Z") == NOW
+    assert parse_time("2026-03-03T12:00:00") == NOW  # naive: UTC
+    # 13:30 in Berlin is 12:30 UTC: half an hour to wait, not an embargo already over.
+    held = decide(None, art(1, embargoed_until="2026-03-03T13:30:00+01:00"), NOW)
+    assert held.verdict == HELD
+    assert held.release_at == "2026-03-03T12:30:00+00:00"
+    # 13:30 in New York is 18:30 UTC: still held at 14:00 UTC.
+    held = decide(None, art(1, embargoed_until="2026-03-03T13:30:00-05:00"), NOW)
+    assert held.release_at == "2026-03-03T18:30:00+00:00"
+    assert release(held.state, datetime(2026, 3, 3, 14, 0, tzinfo=UTC)) is None
+
+
+def test_an_embargo_ends_at_its_release_time_not_after_it():
+    until = NOW + timedelta(hours=1)
+    # Arriving exactly at the release time: published at once.
+    assert run(art(1, embargoed_until=NOW.isoformat())) == [NEW]
+    # Held, then asked again exactly at the release time: released.
+    held = decide(None, art(1, embargoed_until=until.isoformat()), NOW)
+    assert held.verdict == HELD
+    assert release(held.state, until - timedelta(microseconds=1)) is None
+    article, released = release(held.state, until)
+    assert released.verdict == RELEASED and article.version == 1

@@ -10,12 +10,14 @@ the headline's words (tickers included) and most of the body.
 from __future__ import annotations
 
 import re
+import struct
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
-from processors.near_duplicates import tokens
+from processors.near_duplicates import pack_entry, tokens, unpack_entry
 
 _PREFIX = re.compile(
     r"^\W*(corrected|correction|korrektur|berichtigung|rectificatif|correcci[oó]n)\W*",
@@ -60,8 +62,25 @@ class _Entry:
     hashes: np.ndarray
     seen_at: float
 
+    _HEAD = struct.Struct("<dIII")
+
+    def pack(self) -> bytes:
+        # Headline words are runs of \w, so a space separates them unambiguously.
+        return pack_entry(self._HEAD, self.seen_at,
+                          (self.article_id, self.story_id, " ".join(sorted(self.words))),
+                          self.hashes)
+
+    @classmethod
+    def unpack(cls, data: bytes) -> _Entry:
+        seen_at, (article, story, words), hashes = unpack_entry(cls._HEAD, data)
+        return cls(article, story, frozenset(words.split()), hashes, seen_at)
+
 
 class CorrectionLinker:
+    """Recent articles by headline word, in memory. With ``journal=True`` every change is
+    also listed for ``take_changes`` (key, exported entry; None when the entry left), so a
+    caller can keep a copy elsewhere and bring the linker back with ``restore``."""
+
     # A headline sharing half its words, or a body mostly contained in the other
     # with some headline overlap, identifies the story on the Reuters set; see
     # bench/eval_dedup.py --corrections for the figures.
@@ -69,25 +88,60 @@ class CorrectionLinker:
     MIN_BODY = 0.6
     MIN_HEADLINE_WITH_BODY = 0.2
 
-    def __init__(self, window_s: float | None = 72 * 3600, max_items: int = 1_000_000) -> None:
+    def __init__(self, window_s: float | None = 72 * 3600, max_items: int = 1_000_000,
+                 journal: bool = False) -> None:
         self.window_s = window_s
         self.max_items = max_items
         self._entries: OrderedDict[int, _Entry] = OrderedDict()
         self._by_word: dict[str, set[int]] = {}
         self._next = 0
+        self._journal: list[tuple[int, bytes | None]] | None = [] if journal else None
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def remember(self, article_id: str, story_id: str, headline: str, hashes: np.ndarray,
-                 seen_at: float) -> None:
+                 seen_at: float) -> int:
+        """Index an article; returns its entry's key (keys grow with each entry)."""
         self._evict(seen_at)
         key = self._next
         self._next += 1
-        words = headline_words(headline)
-        self._entries[key] = _Entry(article_id, story_id, words, hashes, seen_at)
-        for word in words:
+        self._add(key, _Entry(article_id, story_id, headline_words(headline), hashes, seen_at))
+        if self._journal is not None:
+            self._journal.append((key, self.export(key)))
+        self._enforce_max_items()
+        return key
+
+    def export(self, key: int) -> bytes:
+        """One entry as bytes, for ``restore``; KeyError when it is not (or no longer) held."""
+        return self._entries[key].pack()
+
+    def restore(self, entries: Iterable[tuple[int, bytes]]) -> int:
+        """Replace the linker's entries with exported ones (key, bytes), in any order;
+        returns how many are held. ``max_items`` holds at once (the oldest go, journaled);
+        the window holds from the next ``find`` or ``remember``, which evict by event time."""
+        self._entries.clear()
+        self._by_word.clear()
+        for key, data in sorted(entries, key=lambda item: item[0]):
+            self._add(key, _Entry.unpack(data))
+        self._next = max(self._entries, default=-1) + 1
+        self._enforce_max_items()
+        return len(self._entries)
+
+    def take_changes(self) -> list[tuple[int, bytes | None]]:
+        """The changes since the last call, oldest first: (key, exported entry), or
+        (key, None) for an entry that left. Empty unless made with ``journal=True``."""
+        if self._journal is None:
+            return []
+        changes, self._journal = self._journal, []
+        return changes
+
+    def _add(self, key: int, entry: _Entry) -> None:
+        self._entries[key] = entry
+        for word in entry.words:
             self._by_word.setdefault(word, set()).add(key)
+
+    def _enforce_max_items(self) -> None:
         while len(self._entries) > self.max_items:
             self._drop(next(iter(self._entries)))
 
@@ -120,6 +174,8 @@ class CorrectionLinker:
 
     def _drop(self, key: int) -> None:
         entry = self._entries.pop(key)
+        if self._journal is not None:
+            self._journal.append((key, None))
         for word in entry.words:
             keys = self._by_word.get(word)
             if keys is not None:

@@ -20,7 +20,7 @@ import hashlib
 import re
 import struct
 import zlib
-from collections.abc import MutableMapping
+from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -104,18 +104,32 @@ class _Entry:
     _HEAD = struct.Struct("<dHHH")
 
     def pack(self) -> bytes:
-        ids = [x.encode("utf-8") for x in (self.article_id, self.story_id, self.root_id)]
-        return (self._HEAD.pack(self.seen_at, *(len(x) for x in ids)) + b"".join(ids)
-                + self.hashes.astype("<u4").tobytes())
+        return pack_entry(self._HEAD, self.seen_at,
+                          (self.article_id, self.story_id, self.root_id), self.hashes)
 
     @classmethod
     def unpack(cls, data: bytes) -> _Entry:
-        seen_at, la, ls, lr = cls._HEAD.unpack_from(data)
-        at = cls._HEAD.size
-        article, story, root = (data[at:at + la], data[at + la:at + la + ls],
-                                data[at + la + ls:at + la + ls + lr])
-        hashes = np.frombuffer(data, dtype="<u4", offset=at + la + ls + lr).astype(np.uint32)
-        return cls(article.decode(), story.decode(), root.decode(), hashes, seen_at)
+        seen_at, (article, story, root), hashes = unpack_entry(cls._HEAD, data)
+        return cls(article, story, root, hashes, seen_at)
+
+
+def pack_entry(head: struct.Struct, seen_at: float, texts: Sequence[str],
+               hashes: np.ndarray) -> bytes:
+    """An index entry as bytes: ``head`` (a time, then one length per text), the texts
+    in UTF-8, the shingle hashes as little-endian uint32."""
+    parts = [text.encode("utf-8") for text in texts]
+    return (head.pack(seen_at, *(len(part) for part in parts)) + b"".join(parts)
+            + hashes.astype("<u4").tobytes())
+
+
+def unpack_entry(head: struct.Struct, data: bytes) -> tuple[float, list[str], np.ndarray]:
+    seen_at, *lengths = head.unpack_from(data)
+    at = head.size
+    texts = []
+    for length in lengths:
+        texts.append(data[at:at + length].decode("utf-8"))
+        at += length
+    return float(seen_at), texts, np.frombuffer(data, dtype="<u4", offset=at).astype(np.uint32)
 
 
 def open_store(path: str) -> MutableMapping[bytes, bytes]:

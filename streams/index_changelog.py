@@ -1,4 +1,5 @@
-"""The near-duplicate index's entries, kept in a local RocksDB and a compacted changelog topic.
+"""The near-duplicate stage's index entries (near-duplicate and correction indexes), kept
+in a local RocksDB and a compacted changelog topic.
 
 The near-duplicate stage reads a one-partition topic, so exactly one worker of the group
 runs it and the partition moves between workers on a rebalance. The local store alone
@@ -26,7 +27,7 @@ from streams.security import client_options
 
 log = logging.getLogger(__name__)
 
-# Outside the index's "k:" and "a:" key spaces: the changelog offset the store reflects.
+# Outside the index's "k:", "a:" and "c:" key spaces: the changelog offset the store reflects.
 APPLIED_KEY = b"m:changelog-offset"
 
 

@@ -2,9 +2,10 @@
 
 Fingerprints (shingling, MinHash) are computed in a thread for a whole batch, off
 the event loop; the index lookup itself is cheap and runs in order. The index's
-entries are in a local RocksDB and, change by change, in a compacted changelog topic
-(``streams/index_changelog.py``), so the index follows the partition to whichever
-worker of the group runs the stage.
+entries, and those of the correction index (headline words of recent articles), are in
+a local RocksDB and, change by change, in a compacted changelog topic
+(``streams/index_changelog.py``), so both follow the partition to whichever worker of
+the group runs the stage, and come back after a restart.
 """
 
 from __future__ import annotations
@@ -46,8 +47,9 @@ class NearDuplicateStage:
         self.dead = dead
         self.worker_name = worker_name
         # The index entries live in RocksDB under the data dir (and in the changelog);
-        # only the LSH tables are in memory, rebuilt from the store before the first
-        # batch after each partition assignment.
+        # only the LSH tables and the correction linker (whose entries are in the store
+        # too) are in memory, rebuilt from the store before the first batch after each
+        # partition assignment.
         self.changelog = changelog
         self.broker_url = broker_url
         store_dir = Path(settings.data_dir) / "near-duplicates"
@@ -72,10 +74,11 @@ class NearDuplicateStage:
                                       self.changelog.get_topic_name())
             await self._flush_changelog()  # a store from before the changelog: publish it
         count = await asyncio.get_running_loop().run_in_executor(
-            None, self.matcher.index.rebuild)
+            None, self.matcher.rebuild)
         metrics.INDEX_ARTICLES.set(count)
-        log.info("near-duplicate index: %d article(s) after replaying %d changelog record(s)",
-                 count, replayed)
+        log.info("near-duplicate index: %d article(s), correction index: %d, after "
+                 "replaying %d changelog record(s)", count, len(self.matcher.corrections),
+                 replayed)
         self._restore_needed = False
 
     async def _flush_changelog(self) -> None:

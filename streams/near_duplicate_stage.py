@@ -11,6 +11,7 @@ the group runs the stage, and come back after a restart.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from pathlib import Path
@@ -20,7 +21,7 @@ import faust
 
 from config.settings import Settings
 from processors.article import Article
-from processors.near_duplicates import fingerprint, open_store
+from processors.near_duplicates import Fingerprint, fingerprint, open_store
 from processors.records import duplicate_record
 from processors.story_matcher import StoryMatcher
 from processors.versions import is_correction
@@ -34,6 +35,11 @@ log = logging.getLogger(__name__)
 
 def _text(article: dict[str, Any]) -> str:
     return f"{article.get('headline') or ''}\n{article.get('body') or ''}"
+
+
+def _fingerprints(texts: list[str]) -> list[Fingerprint]:
+    """Shingle fingerprints of a batch (CPU work: run in a thread, off the loop)."""
+    return [fingerprint(t) for t in texts]
 
 
 class NearDuplicateStage:
@@ -96,8 +102,9 @@ class NearDuplicateStage:
 
     async def run(self, stream: faust.StreamT) -> None:
         # noack: events are acked only after every record derived from them is written.
-        async for events in stream.noack_take(self.settings.batch_size,
-                                              within=self.settings.batch_within_s):
+        # noack_take is Stream's, not in the StreamT protocol Faust's stubs declare.
+        async for events in stream.noack_take(  # type: ignore[attr-defined]
+                self.settings.batch_size, within=self.settings.batch_within_s):
             if self._restore_needed:
                 await self._restore()
             metrics.STAGE_ITEMS_IN.labels("near_duplicates").inc(len(events))
@@ -113,7 +120,7 @@ class NearDuplicateStage:
             if batch:
                 texts = [_text(envelope["article"]) for _, envelope, _ in batch]
                 prints = await asyncio.get_running_loop().run_in_executor(
-                    None, lambda texts=texts: [fingerprint(t) for t in texts])
+                    None, functools.partial(_fingerprints, texts))
                 for (message, envelope, delivery), fp in zip(batch, prints, strict=True):
                     await self._one(message, envelope, fp, delivery)
                 await self._flush_changelog()

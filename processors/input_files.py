@@ -104,3 +104,15 @@ def items_from_bytes(name: str, data: bytes) -> list[RawItem]:
     if suffix in (".xml", ".rss", ".atom"):
         return _xml_items(path.name, data, CONTENT_TYPES[suffix])
     return [_item(path.name, data, CONTENT_TYPES.get(suffix, "application/octet-stream"))]
+
+
+def read_items(paths: list[Path]) -> tuple[list[RawItem], list[str]]:
+    """All messages from the files, and one error line per unreadable file."""
+    items: list[RawItem] = []
+    errors: list[str] = []
+    for path in paths:
+        try:
+            items.extend(items_from_file(path))
+        except RejectedInput as exc:
+            errors.append(str(exc))
+    return items, errors

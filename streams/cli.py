@@ -15,8 +15,7 @@ import typer
 from rich.console import Console
 
 from config.settings import Settings, load_settings
-from processors.article import RejectedInput
-from processors.input_files import RawItem, items_from_file
+from processors.input_files import read_items
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Wire feeds in, enriched records out: Faust + Kafka + spaCy.")
@@ -47,18 +46,6 @@ def _require_broker(settings: Settings) -> str:
 def _topic(settings: Settings, name: str) -> str:
     names = settings.topic_names()
     return names.get(name, name)
-
-
-def read_items(paths: list[Path]) -> tuple[list[RawItem], list[str]]:
-    """All messages from the files, and one error line per unreadable file."""
-    items: list[RawItem] = []
-    errors: list[str] = []
-    for path in paths:
-        try:
-            items.extend(items_from_file(path))
-        except RejectedInput as exc:
-            errors.append(str(exc))
-    return items, errors
 
 
 @cli.command()

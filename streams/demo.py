@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from config.settings import Settings
+from processors.input_files import read_items
 from streams.kafka_io import InMessage, OutMessage, consume_with_ticks, produce
 from streams.render import dead_letter_panel, print_record
 from streams.worker import broker_for, prepare_topics
@@ -44,7 +45,6 @@ def scrape_metrics(host: str, port: int) -> list[str]:
 
 def run_demo(settings: Settings, files: list[Path], *, follow: bool, as_json: bool,
              timeout_s: float) -> int:
-    from streams.cli import read_items
 
     console = Console(stderr=as_json)
     files = files or default_files()

@@ -17,8 +17,11 @@ from pathlib import Path
 
 import pycountry
 
+from processors.lang import PROFILES
+
 COUNTRIES_FILE = Path(__file__).resolve().parents[1] / "config" / "gazetteer" / "countries.json"
-TRANSLATIONS = ("de", "fr", "es")
+# pycountry locales of the languages with a profile (English names are the source).
+TRANSLATIONS = tuple(p.country_locale for p in PROFILES.values() if p.country_locale)
 # German adjectives inflect: iranisch, iranische, iranischen, iranischer, iranisches, iranischem.
 _DE_ENDINGS = ("", "e", "en", "er", "es", "em")
 # Compass prefixes glue onto German adjectives: "ostiranischen", "nordsyrische".

@@ -33,6 +33,7 @@ from processors.countries import Country, CountryIndex, country_index, normalise
 from processors.entities import Entity
 from processors.entity_kb import KbEntry, KnowledgeBase, knowledge_base
 from processors.geocoding import Geocoder, Place, geocoder
+from processors.lang import takes_genitive_s
 
 HEADLINE_WEIGHT = 2.0
 LEAD_WEIGHT = 1.0
@@ -206,17 +207,18 @@ class EntityLinker:
                 after = _ACRONYM_AFTER.match(fields[mention.field], mention.end)
                 if after:
                     acronyms[after.group(1)] = _key(mention)
+        genitive_s = takes_genitive_s(language)
         for mention in pending:
             target = _key(mention)
             if mention.label == "PER" and len(mention.text.split()) == 1:
                 candidates = full_names.get(mention.text, set())
-                if not candidates and language == "de" and mention.text.endswith("s"):
+                if not candidates and genitive_s and mention.text.endswith("s"):
                     candidates = full_names.get(mention.text[:-1], set())  # "Müllers"
                 if len(candidates) == 1:  # two Müllers: leave it unresolved
                     target = next(iter(candidates))
             elif mention.text in acronyms:
                 target = acronyms[mention.text]
-            elif language == "de" and mention.text.endswith("s"):
+            elif genitive_s and mention.text.endswith("s"):
                 shorter = _key(mention)[:-1]
                 if any(_key(m) == shorter for m in pending):
                     target = shorter

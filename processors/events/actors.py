@@ -15,11 +15,11 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from processors.entities import map_label
-from processors.events import lexicon_de as de
-from processors.events import lexicon_en as en
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
+
+    from processors.lang import EventRules
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,24 +127,17 @@ def mentions_from_doc(doc: Doc) -> tuple[list[Mention], list[Mention]]:
     return ents, places
 
 
-def sector_for(words: list[str], language: str) -> str | None:
-    table = de.SECTORS if language == "de" else en.SECTORS
+def sector_for(words: list[str], rules: EventRules) -> str | None:
+    """The sector of the first role noun among ``words``."""
     for word in words:
-        low = word.lower()
-        if low in table:
-            return table[low]
-        if language == "en" and low.endswith("s") and low[:-1] in table:
-            return table[low[:-1]]
-        if language == "de":
-            bare = re.sub(r"(en|n|s|e)$", "", low)
-            for stem, sector in table.items():
-                if len(stem) >= 5 and (low.endswith(stem) or bare.endswith(stem)):
-                    return sector
+        sector = rules.sector_of(word.lower())
+        if sector is not None:
+            return sector
     return None
 
 
 def actors_in(doc: Doc, spans: list[tuple[int, int]], mentions: list[Mention],
-              language: str, used: set[int]) -> list[dict[str, Any]]:
+              rules: EventRules, used: set[int]) -> list[dict[str, Any]]:
     """Actors for token spans: the entity mentions inside them, else their role noun."""
     out: list[dict[str, Any]] = []
     for s, e in spans:
@@ -159,10 +152,10 @@ def actors_in(doc: Doc, spans: list[tuple[int, int]], mentions: list[Mention],
                 inside.append(m)
         if inside:
             for m in inside:
-                out.append(_with_sector(doc, m, language))
+                out.append(_with_sector(doc, m, rules))
                 used.add(m.start)
             continue
-        role = _role(doc, s, e, mentions, language)
+        role = _role(doc, s, e, mentions, rules)
         if role is not None:
             out.append(role)
     return _dedupe(out)
@@ -172,21 +165,21 @@ def _start_of(m: Mention) -> int:
     return m.start
 
 
-def _with_sector(doc: Doc, m: Mention, language: str) -> dict[str, Any]:
+def _with_sector(doc: Doc, m: Mention, rules: EventRules) -> dict[str, Any]:
     rec = dict(m.record)
     label = rec.get("label")
     # A title before a person ("der iranische Präsident Ebrahim Raisi") gives the sector.
     before = text_of(doc)[max(0, m.start - 40):m.start].split()[-3:]
-    sector = sector_for(before[::-1], language) if label == "PER" else None
+    sector = sector_for(before[::-1], rules) if label == "PER" else None
     if sector is None and label == "ORG":
-        sector = sector_for(str(rec.get("name", "")).split(), language)
+        sector = sector_for(str(rec.get("name", "")).split(), rules)
     if sector is None and label == "LOC":
         sector = "government"  # a state named as the one who acts
     rec["sector"] = sector
     return rec
 
 
-def _role(doc: Doc, s: int, e: int, mentions: list[Mention], language: str
+def _role(doc: Doc, s: int, e: int, mentions: list[Mention], rules: EventRules
           ) -> dict[str, Any] | None:
     if doc[e - 1].lower_ in ("land", "country") and e - s == 2:
         return {"id": "role:anaphora:country", "name": doc[s:e].text, "label": "ROLE",
@@ -196,7 +189,7 @@ def _role(doc: Doc, s: int, e: int, mentions: list[Mention], language: str
                 "country": None, "sector": None}
     for i in range(e - 1, s - 1, -1):
         tok = doc[i]
-        sector = sector_for([tok.text], language)
+        sector = sector_for([tok.text], rules)
         if sector is None:
             continue
         country = None
@@ -221,7 +214,7 @@ def _dedupe(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def free_arguments(doc: Doc, clause: tuple[int, int], trigger: int, mentions: list[Mention],
-                   language: str, symmetric: bool) -> tuple[list[tuple[int, int]],
+                   rules: EventRules, symmetric: bool) -> tuple[list[tuple[int, int]],
                                                          list[tuple[int, int]]]:
     """Parse-free actor/recipient token spans: nominal mentions not behind a preposition.
 
@@ -229,10 +222,7 @@ def free_arguments(doc: Doc, clause: tuple[int, int], trigger: int, mentions: li
     rest, and mentions after "gegen/mit/against/with", are recipients.
     """
     s, e = clause
-    preps = de.PREPOSITIONS if language == "de" else {
-        "in", "at", "on", "from", "of", "by", "near", "to", "for", "with", "against", "into",
-        "during", "after", "before", "since", "over", "under", "between", "across"}
-    rec_preps = de.RECIPIENT_PREPS if language == "de" else {"with", "against", "to", "on"}
+    preps, rec_preps = rules.prepositions, rules.recipient_prepositions
     spans: list[tuple[int, int, str | None]] = []  # (tok start, tok end, preposition)
     start_char, end_char = doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
     for m in mentions:
@@ -242,11 +232,9 @@ def free_arguments(doc: Doc, clause: tuple[int, int], trigger: int, mentions: li
         if span is None:
             continue
         spans.append((span.start, span.end, _prep_before(doc, span.start, s, preps)))
-    table = de.SECTORS if language == "de" else en.SECTORS
     for i in range(s, e):
         low = doc[i].lower_
-        if (low in table or (language == "en" and low.endswith("s") and low[:-1] in table)) \
-                and not any(a <= i < b for a, b, _ in spans):
+        if rules.is_role_noun(low) and not any(a <= i < b for a, b, _ in spans):
             spans.append((i, i + 1, _prep_before(doc, i, s, preps)))
         elif low in ("er", "he", "she"):
             spans.append((i, i + 1, None))

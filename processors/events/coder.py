@@ -13,8 +13,6 @@ import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING, Any
 
-from processors.events import lexicon_de as de
-from processors.events import lexicon_en as en
 from processors.events.actors import (
     Mention,
     actors_in,
@@ -30,19 +28,17 @@ from processors.events.docview import DocView
 from processors.events.factuality import factuality, ongoing
 from processors.events.triggers import sentence_hits
 from processors.events.types import INCIDENT_TYPES, Hit
+from processors.lang import EVENT_CODES, profile
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span
 
-LANGUAGES = ("en", "de")
+    from processors.lang import EventRules
+
+# Languages with event rules (processors/lang/).
+LANGUAGES = EVENT_CODES
 _SYMMETRIC = frozenset({"CONSULT", "COOPERATE", "AGREE"})
-_INTENT_EN = frozenset({"attack", "bomb", "bomber", "bombing", "gunman", "gunmen", "militant",
-                        "terrorist", "suicide", "airstrike", "shelling", "missile", "rocket",
-                        "grenade", "massacre", "ambush", "assassinate", "murder", "homicide",
-                        "stab", "stabbing", "arson", "insurgent", "rebel", "shooter"})
-_INTENT_DE = re.compile(r"(angriff|anschlag|attentat|bombe|sprengsatz|terror|mörder|mord|"
-                        r"messer|rakete|granate|rebell|miliz|massaker|täter|beschuss)")
 _PHONE_RE = re.compile(r"(?i)telefon|\banruf|\bby phone\b|\bphone call|\btelephone|"
                        r"video ?(call|conference|konferenz|schalte)")
 _DATELINE_RE = re.compile(r"^\s*([A-ZÄÖÜ][\w.\- ]{1,40}?)(?:/[\w.\- ]+)*\s*(?:\([^)]{0,60}\))?"
@@ -65,8 +61,9 @@ def code_events(doc: Doc, *, language: str, article_id: str, version: int, body_
                 places: list[dict[str, Any]] | None = None,
                 dateline: str | None = None) -> list[dict[str, Any]]:
     """Events of one article; ``doc`` is the Doc of ``headline + "\\n" + body``."""
-    lang = (language or "").lower()[:2]
-    if lang not in LANGUAGES or not len(doc):
+    found_profile = profile((language or "").lower()[:2])
+    rules = found_profile.events if found_profile is not None else None
+    if rules is None or not len(doc):
         return []
     parsed = doc.has_annotation("DEP")
     if entities is not None:
@@ -81,9 +78,9 @@ def code_events(doc: Doc, *, language: str, article_id: str, version: int, body_
     sents = _sentences(doc, body_offset)
     view = DocView(doc)
     lowers, lemmas = view.lowers, view.lemmas
-    accident_by_sent = [_accident_level(lowers[s.start:s.end], lemmas[s.start:s.end], lang)
+    accident_by_sent = [rules.accident_level(lowers[s.start:s.end], lemmas[s.start:s.end])
                         for s in sents]
-    intent_by_sent = [_intent(lowers[s.start:s.end], lang) for s in sents]
+    intent_by_sent = [rules.intent(lowers[s.start:s.end]) for s in sents]
     # One date lookup per sentence: the lead date and every event of the sentence share it.
     date_cache: dict[int, dict[str, Any] | None] = {}
     lead_date = None
@@ -100,13 +97,16 @@ def code_events(doc: Doc, *, language: str, article_id: str, version: int, body_
             cut = origin + head.end()
             ent_mentions = [m for m in ent_mentions if not origin <= m.start < cut]
     drafts: list[dict[str, Any]] = []
-    english_parse = parsed and lang == "en"
-    cue = _parse_cues(lemmas) if english_parse else _cue_tokens(view, lang)
+    parse_path = parsed and rules.parse_rules
+    # Tokens that can carry a sense; with the parse this is exact (a trigger's lemma is
+    # always a parse cue), so skipping the others changes no output.
+    cue = [lem in rules.parse_cues for lem in lemmas] if parse_path \
+        else rules.cue_tokens(lowers, lemmas)
     for index, sent in enumerate(sents):
         cands = [i for i in range(sent.start, sent.end) if cue[i]]
         if not cands:
             continue  # no lexicon word at all: nothing to code, skip the costly steps
-        hits = sentence_hits(sent, index, lang, parsed, cands if english_parse else None,
+        hits = sentence_hits(sent, index, rules, parsed, cands if parse_path else None,
                              view)
         if not hits:
             continue
@@ -120,7 +120,7 @@ def code_events(doc: Doc, *, language: str, article_id: str, version: int, body_
                 continue
             if hit.type == "ACCUSE" and accident_by_sent[index] and hit.mode == "investigate":
                 continue  # looking for the cause of an accident accuses nobody
-            drafts.append(_draft(doc, sent, hit, lang, parsed, ent_mentions, place_mentions,
+            drafts.append(_draft(doc, sent, hit, rules, ent_mentions, place_mentions,
                                  dateline_place, pub, lead_date, date_cache[index]))
         # Counts belong to the sentence's incident, whichever hit that is.
         incident = next((d for d in drafts[::-1] if d["_sent"] == index
@@ -135,69 +135,6 @@ def code_events(doc: Doc, *, language: str, article_id: str, version: int, body_
     for event in events:
         settle_shot(event["counts"], article_dead)
     return _finish(events, doc, article_id, body_offset)
-
-
-def _parse_cues(lemmas: list[str]) -> list[bool]:
-    """Tokens that can carry a sense with the parse: their lemma heads a lexicon entry.
-
-    Exact for the parsed English path (a trigger's lemma is always one of these), so
-    skipping the other tokens and sentences changes no output.
-    """
-    keys = _parse_keys()
-    return [lem in keys for lem in lemmas]
-
-
-_PARSE_KEYS: frozenset[str] | None = None
-
-
-def _parse_keys() -> frozenset[str]:
-    global _PARSE_KEYS
-    if _PARSE_KEYS is None:
-        keys = set(en.VERBS) | set(en.NOUNS) | {v for v, _ in en.PHRASAL}
-        keys |= set(en.OBJECT_SENSES) | {v for v, _ in en.PAIR_SENSES} | {"dead"}
-        keys |= {"troops"}  # lemmatised to "troop" by the trigger code
-        _PARSE_KEYS = frozenset(keys)
-    return _PARSE_KEYS
-
-
-_CUE_SETS: dict[str, frozenset[str]] = {}
-
-
-def _cue_tokens(view: DocView, lang: str) -> list[bool]:
-    """Tokens whose lemma or lower form can start a trigger (parse-free paths)."""
-    if lang == "de":
-        # German matches by stem: test the words the cheap way once per distinct form.
-        cache: dict[str, bool] = {}
-        out: list[bool] = []
-        for low in view.lowers:
-            flag = cache.get(low)
-            if flag is None:
-                # Both spellings: a capital makes a German word a noun.
-                flag = cache[low] = low in ("gegen", "dagegen") or any(
-                    de.match_token(word, low, _ALL_PARTICLES) is not None
-                    for word in (low, low.capitalize()))
-            out.append(flag)
-        return out
-    words = _CUE_SETS.get(lang)
-    if words is None:
-        words = _CUE_SETS[lang] = frozenset(cue_words(lang))
-    return [low in words or lem in words for low, lem in zip(view.lowers, view.lemmas,
-                                                             strict=True)]
-
-
-_ALL_PARTICLES = {"ab", "an", "auf", "aus", "bei", "ein", "fest", "frei", "hin", "mit", "nach",
-                  "um", "vor", "zu", "zurück", "zusammen", "sich"}
-
-
-def cue_words(lang: str) -> set[str]:
-    if lang == "de":
-        return set()
-    words = set(en.VERBS) | set(en.NOUNS) | {v for v, _ in en.PHRASAL} | set(en.OBJECT_SENSES)
-    words |= {v for v, _ in en.PAIR_SENSES} | {"dead"}
-    # Plural and inflected forms are covered by the lemma; without a lemmatizer the
-    # lower-case forms below catch the common ones.
-    words |= {w + "s" for w in list(words)} | {w + "ed" for w in list(words)}
-    return words
 
 
 def _sentences(doc: Doc, body_offset: int) -> list[Span]:
@@ -218,28 +155,6 @@ def _sentences(doc: Doc, body_offset: int) -> list[Span]:
     return out
 
 
-def _accident_level(lowers: list[str], lemmas: list[str], lang: str) -> int:
-    """2: a strong accident cue (crash, derailment, earthquake); 1: weak (fire); 0: none."""
-    if lang == "de":
-        level = 0
-        for low in lowers:
-            if de.ACCIDENT_CUES_RE.search(low):
-                if not de.ACCIDENT_WEAK_RE.search(low):
-                    return 2
-                level = 1
-        return level
-    words = set(lemmas) | set(lowers)
-    if not words.isdisjoint(en.ACCIDENT_STRONG):
-        return 2
-    return 1 if not words.isdisjoint(en.ACCIDENT_WEAK) else 0
-
-
-def _intent(lowers: list[str], lang: str) -> bool:
-    if lang == "de":
-        return any(_INTENT_DE.search(low) for low in lowers)
-    return bool(set(lowers) & _INTENT_EN)
-
-
 def _resolve_incident(hit: Hit, index: int, accident: list[int], intent: list[bool],
                       counts: dict[str, Any]) -> bool:
     """ACCIDENT wins over ASSAULT for crashes and disasters; False drops the hit."""
@@ -256,23 +171,23 @@ def _resolve_incident(hit: Hit, index: int, accident: list[int], intent: list[bo
                                   "umkam"))
 
 
-def _draft(doc: Doc, sent: Span, hit: Hit, lang: str, parsed: bool,
+def _draft(doc: Doc, sent: Span, hit: Hit, rules: EventRules,
            ent_mentions: list[Mention], place_mentions: list[Mention],
            dateline_place: dict[str, Any] | None, pub: Any, lead_date: dict[str, Any] | None,
            found: dict[str, Any] | None) -> dict[str, Any]:
     used: set[int] = set()
     if not hit.parsed and hit.primary and hit.type != "ACCIDENT":  # else cleared below
         hit.actor_tokens, hit.recipient_tokens = free_arguments(
-            doc, hit.clause, hit.token, ent_mentions, lang, hit.type in _SYMMETRIC)
+            doc, hit.clause, hit.token, ent_mentions, rules, hit.type in _SYMMETRIC)
         if not hit.actor_tokens and hit.clause != (sent.start, sent.end):
-            a, r = free_arguments(doc, (sent.start, sent.end), hit.token, ent_mentions, lang,
+            a, r = free_arguments(doc, (sent.start, sent.end), hit.token, ent_mentions, rules,
                                   hit.type in _SYMMETRIC)
             hit.actor_tokens, hit.recipient_tokens = a, hit.recipient_tokens or r
     if hit.type == "ACCIDENT" or not hit.primary:
         hit.actor_tokens = [] if not hit.parsed or not hit.primary else hit.actor_tokens
         hit.recipient_tokens = []
-    actors = actors_in(doc, hit.actor_tokens, ent_mentions, lang, used)
-    recipients = actors_in(doc, hit.recipient_tokens, ent_mentions, lang, used)
+    actors = actors_in(doc, hit.actor_tokens, ent_mentions, rules, used)
+    recipients = actors_in(doc, hit.recipient_tokens, ent_mentions, rules, used)
     actors = [resolved for a in actors
               if (resolved := _resolve_pronoun(doc, a, sent, ent_mentions)) is not None]
     recipients = [r for r in (_resolve_pronoun(doc, r, sent, ent_mentions)

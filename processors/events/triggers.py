@@ -5,26 +5,30 @@ complement of a speech verb ("X rejected Y, an official said" → "rejected"), p
 through verbs like "try to"/"continue to" and through light verbs to their object
 ("held talks" → talks). Without a parse (the German pipeline) the sentence is cut into
 clauses at punctuation and subordinators; words in main clauses beat words in
-subordinate ones, verbs beat nouns, speech verbs are skipped.
+subordinate ones, verbs beat nouns, speech verbs are skipped. What differs between
+languages on that path (lexicon match, subordinators, markers) comes from the
+language's ``EventRules`` (processors/lang/).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from processors.events import lexicon_de as de
-from processors.events import lexicon_en as en
 from processors.events.types import (
     FUTURE_TO_AGREE,
     FUTURE_TO_THREATEN,
     Hit,
     LexEntry,
 )
+from processors.lang import lexicon_de as de
+from processors.lang import lexicon_en as en
+from processors.lang.en import lemma_of as _en_lemma
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
     from processors.events.docview import DocView
+    from processors.lang import EventRules
 
 _INCIDENT_SIDE = ("ACCIDENT", "ASSAULT", "PROTEST")
 _COOPERATIVE = frozenset({"AGREE", "CONCEDE", "SUPPORT"})
@@ -39,14 +43,13 @@ _EDGE_COST = {"xcomp": 0.3, "conj": 0.6, "dobj": 0.4, "ccomp": 0.8, "advcl": 1.2
               "compound": 0.5, "amod": 1.0, "npadvmod": 1.5, "parataxis": 1.0}
 
 
-# ----------------------------------------------------------------------------- English
-def _en_lemma(tok: Token) -> str:
-    lemma = tok.lemma_.lower() if tok.lemma_ else tok.lower_
-    if lemma in ("troops",):
-        return "troop"
-    return lemma
+# Adjectives that are a casualty on their own ("two dead").
+_DEAD_ADJECTIVES = frozenset({"dead"})
+# A relative pronoun opens a subordinate clause only after a comma ("die Regierung, die").
+_RELATIVE_PRONOUNS = frozenset({"der", "die", "das", "dem", "den"})
 
 
+# ------------------------------------------------------------------ parse (English lexicon)
 def _en_sense(tok: Token) -> LexEntry | None:
     lemma = _en_lemma(tok)
     if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
@@ -75,7 +78,7 @@ def _en_sense(tok: Token) -> LexEntry | None:
         if pair is not None:
             return pair
         return entry
-    if tok.pos_ == "ADJ" and _en_lemma(tok) in ("dead",):
+    if tok.pos_ == "ADJ" and _en_lemma(tok) in _DEAD_ADJECTIVES:
         return LexEntry("ASSAULT", None, 0.6, True)
     return None
 
@@ -282,13 +285,11 @@ def _side_incidents(primary: Hit, rest: list[tuple[float, int, LexEntry, str]],
 _CLAUSE_BREAK = {",", ";", ":", "–", "—", "(", ")", "\"", "“", "”", "„", "«", "»"}
 
 
-def _clauses(sent: Span, language: str) -> list[tuple[int, int, bool, str]]:
+def _clauses(sent: Span, rules: EventRules) -> list[tuple[int, int, bool, str]]:
     """(start, end, subordinate, subordinator) token spans of the sentence."""
     out: list[tuple[int, int, bool, str]] = []
     start = sent.start
-    subs = de.SUBORDINATORS if language == "de" else {
-        "that", "if", "unless", "because", "after", "when", "while", "although", "which",
-        "who", "whether", "before", "since", "as", "so"}
+    subs = rules.subordinators
     for tok in sent:
         if tok.text in _CLAUSE_BREAK or tok.text == "\n":
             if tok.i > start:
@@ -301,81 +302,45 @@ def _clauses(sent: Span, language: str) -> list[tuple[int, int, bool, str]]:
     for s, e in out:  # type: ignore[misc]
         first = doc[s].lower_
         sub = first in subs or (first == "um" and any(doc[i].lower_ == "zu" for i in range(s, e)))
-        if first in ("der", "die", "das", "dem", "den") and s > sent.start \
+        if first in _RELATIVE_PRONOUNS and s > sent.start \
                 and doc[s - 1].text != ",":
             sub = False
         result.append((s, e, sub, first if sub else ""))
     return result
 
 
-def _match_free(tok: Token, language: str, later: set[str]) -> tuple[LexEntry, str] | None:
-    if language == "de":
-        return de.match_token(tok.text, tok.lower_, later)
-    lemma = _en_lemma(tok) if tok.lemma_ else tok.lower_
-    for cand in _en_guess(lemma):
-        entry = en.VERBS.get(cand)
-        if entry is not None:
-            return LexEntry(entry.type, entry.mode or en.VERB_MODES.get(cand), entry.weight,
-                            entry.casualty), cand
-    for cand in _en_guess(lemma):
-        entry = en.NOUNS.get(cand)
-        if entry is not None:
-            return entry, cand
-    return None
-
-
-def _en_guess(word: str) -> list[str]:
-    out = [word]
-    for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ing", "e"), ("ed", ""),
-                         ("ed", "e"), ("es", ""), ("s", ""), ("d", "")):
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
-            base = word[: -len(suffix)] + repl
-            out.append(base)
-            if len(base) > 3 and base[-1] == base[-2]:
-                out.append(base[:-1])
-    return out
-
-
-def _is_reporting(tok: Token, language: str) -> bool:
-    if language == "de":
-        return bool(de.REPORTING_RE.match(tok.lower_))
-    return _en_lemma(tok) in en.REPORTING or tok.lower_ in ("said", "says", "told", "according")
-
-
-def free_hits(sent: Span, sent_index: int, language: str) -> list[Hit]:
+def free_hits(sent: Span, sent_index: int, rules: EventRules) -> list[Hit]:
     doc = sent.doc
-    clauses = _clauses(sent, language)
-    neg = de.NEGATIONS if language == "de" else en.NEGATIONS
-    hyp = de.HYPOTHETICAL if language == "de" else en.HYPOTHETICAL_MARKERS
-    fut = de.FUTURE if language == "de" else en.FUTURE_MARKERS
-    has_reporting = any(_is_reporting(t, language) for t in sent)
+    clauses = _clauses(sent, rules)
+    neg, hyp, fut = rules.negations, rules.hypothetical, rules.future
+    has_reporting = any(rules.is_reporting(t) for t in sent)
     cands: list[tuple[float, int, LexEntry, str, tuple[int, int, bool, str]]] = []
     for clause in clauses:
         s, e, sub, _ = clause
         lowers = [doc[i].lower_ for i in range(s, e)]
         for i in range(s, e):
             tok = doc[i]
-            if _is_reporting(tok, language) and language == "de":
+            if not rules.reporting_can_trigger and rules.is_reporting(tok):
                 continue
-            found = _match_free(tok, language, set(lowers[i - s + 1:]))
+            found = rules.match_free(tok, set(lowers[i - s + 1:]))
             if found is None:
                 continue
             entry, lemma = found
-            is_noun = tok.text[:1].isupper() and i != sent.start if language == "de" \
+            is_noun = tok.text[:1].isupper() and i != sent.start if rules.nouns_capitalised \
                 else tok.pos_ in ("NOUN", "PROPN")
             score = entry.weight + (0.0 if sub else 0.3) - (0.15 if is_noun else 0.0) \
                 - 0.01 * (i - sent.start) / 10
             cands.append((score, i, entry, lemma, clause))
     # German "sein Land sei gegen solche Schritte": being against something is REJECT.
-    if language == "de":
+    if rules.against_words:
         for clause in clauses:
             s, e, sub, _ = clause
             lowers = [doc[i].lower_ for i in range(s, e)]
-            if ("gegen" in lowers or "dagegen" in lowers) and set(lowers) & {
-                    "sei", "ist", "sind", "seien", "war", "waren"}:
-                i = s + (lowers.index("gegen") if "gegen" in lowers else lowers.index("dagegen"))
-                cands.append((1.0 + (0.0 if sub else 0.3), i, LexEntry("REJECT"), "gegen sein",
-                              clause))
+            word = next((w for w in rules.against_words if w in lowers), None)
+            if word is not None and set(lowers) & rules.copulas:
+                i = s + lowers.index(word)
+                cands.append((1.0 + (0.0 if sub else 0.3), i, LexEntry("REJECT"),
+                              rules.against_lemma, clause))
     if not cands:
         return []
     cands.sort(key=lambda c: (-c[0], c[1]))
@@ -388,15 +353,16 @@ def free_hits(sent: Span, sent_index: int, language: str) -> list[Hit]:
     hit.negated = bool(clause_lowers & neg) and "nur" not in clause_lowers
     hit.hypothetical = bool(clause_lowers & hyp) or subordinator in ("wenn", "falls", "if",
                                                                      "ob", "whether")
-    hit.future = bool(clause_lowers & fut) or any(
-        de.COMMIT_RE.match(doc[i].lower_) for i in range(s, e)) if language == "de" \
-        else bool(clause_lowers & fut)
+    commitment = rules.commitment
+    hit.future = bool(clause_lowers & fut) or (commitment is not None and any(
+        commitment.match(doc[i].lower_) for i in range(s, e)))
     conditional = "unless" in {t.lower_ for t in sent} or bool(clause_lowers & de.CONDITIONAL)
     if conditional and hit.type in FUTURE_TO_THREATEN:
         hit.type, hit.mode = "THREATEN", None
-    hit.reported = (has_reporting and (sub or language != "de")) or _in_quote(sent, index)
-    if language == "de" and not sub and clause_lowers & de.PLUPERFECT_AUX and \
-            any(doc[i].lower_.startswith("ge") for i in range(s, e)):
+    hit.reported = (has_reporting and (sub or rules.reported_in_main_clause)) \
+        or _in_quote(sent, index)
+    if not sub and clause_lowers & rules.pluperfect_aux and \
+            any(doc[i].lower_.startswith(rules.participle_prefix) for i in range(s, e)):
         hit.pluperfect = True
     if hit.hypothetical and hit.type in _COOPERATIVE | {"COOPERATE"} and hit.future:
         hit.future = False
@@ -414,11 +380,11 @@ def _in_quote(sent: Span, index: int) -> bool:
     return inside_quotes(sent.text, doc[index].idx - sent.start_char)
 
 
-def sentence_hits(sent: Span, sent_index: int, language: str, parsed: bool,
+def sentence_hits(sent: Span, sent_index: int, rules: EventRules, parsed: bool,
                   candidates: list[int] | None = None,
                   view: DocView | None = None) -> list[Hit]:
     """Hits of one sentence. ``candidates``: doc indices of the only tokens that can carry
     a sense (the caller's cue filter; None: all); ``view``: the doc's token strings."""
-    if parsed and language == "en":
+    if parsed and rules.parse_rules:
         return _en_parsed(sent, sent_index, candidates, view)
-    return free_hits(sent, sent_index, language if language == "de" else "en")
+    return free_hits(sent, sent_index, rules)

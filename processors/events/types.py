@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Lexicon senses are written by the language modules; the coder uses them by this name.
+from processors.lang.profile import LexEntry as LexEntry
+
 # The 16 PLOVER types plus ACCIDENT: non-political accidents and disasters, which must
 # never be coded as ASSAULT (a derailment kills people, but nobody attacked anyone).
 EVENT_TYPES: tuple[str, ...] = (
@@ -25,16 +28,6 @@ QUALIFIERS: tuple[str, ...] = (
     "scores", "hundreds", "thousands", "tens_of_thousands", "hundreds_of_thousands",
     "millions", "some",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class LexEntry:
-    """One lexicon sense: the event type it signals, an optional mode, and how sure it is."""
-
-    type: str
-    mode: str | None = None
-    weight: float = 1.0  # < 1 for ambiguous words that should lose to clearer ones
-    casualty: bool = False  # kill/die/injure words: ASSAULT or ACCIDENT depending on context
 
 
 @dataclass(slots=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from processors.events.types import LexEntry as E
+from processors.lang.profile import LexEntry as E
 
 # type[:mode] -> stems
 _VERBS: dict[str, tuple[str, ...]] = {

@@ -1,0 +1,143 @@
+"""English: what the processors know of the language beyond its spaCy pipeline.
+
+English pipelines parse, so the event coder reads triggers off the dependency parse
+(processors/events/triggers.py) with the lemma-keyed lexicon in ``lexicon_en``; the
+rules below serve the parse-free path (a pipeline without a parser) and the steps
+around it: cue words, accident and intent cues, role nouns, prepositions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from processors.lang import lexicon_en as lex
+from processors.lang.profile import EventRules, LanguageProfile, LexEntry
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11,
+    "nov": 11, "december": 12, "dec": 12,
+}
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
+            "saturday": 5, "sunday": 6}
+SUBORDINATORS = frozenset({
+    "that", "if", "unless", "because", "after", "when", "while", "although", "which",
+    "who", "whether", "before", "since", "as", "so"})
+PREPOSITIONS = frozenset({
+    "in", "at", "on", "from", "of", "by", "near", "to", "for", "with", "against", "into",
+    "during", "after", "before", "since", "over", "under", "between", "across"})
+RECIPIENT_PREPOSITIONS = frozenset({"with", "against", "to", "on"})
+# Words of intent: a death among them is an attack, not an accident.
+INTENT = frozenset({"attack", "bomb", "bomber", "bombing", "gunman", "gunmen", "militant",
+                    "terrorist", "suicide", "airstrike", "shelling", "missile", "rocket",
+                    "grenade", "massacre", "ambush", "assassinate", "murder", "homicide",
+                    "stab", "stabbing", "arson", "insurgent", "rebel", "shooter"})
+_SPEECH_FORMS = frozenset({"said", "says", "told", "according"})
+_LEMMA_FIXES = {"troops": "troop"}  # the small model leaves "troops" as its own lemma
+
+
+def lemma_of(tok: Token) -> str:
+    """The lower-case lemma the lexicon is keyed by (the lower form without a lemma)."""
+    lemma = tok.lemma_.lower() if tok.lemma_ else tok.lower_
+    return _LEMMA_FIXES.get(lemma, lemma)
+
+
+def guesses(word: str) -> list[str]:
+    """The word and its possible bases without a lemmatizer ("talks" → "talk")."""
+    out = [word]
+    for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ing", "e"), ("ed", ""),
+                         ("ed", "e"), ("es", ""), ("s", ""), ("d", "")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            base = word[: -len(suffix)] + repl
+            out.append(base)
+            if len(base) > 3 and base[-1] == base[-2]:
+                out.append(base[:-1])
+    return out
+
+
+def match_free(tok: Token, later: set[str]) -> tuple[LexEntry, str] | None:
+    """A verb sense of any guessed base first, then a noun sense."""
+    lemma = lemma_of(tok) if tok.lemma_ else tok.lower_
+    for cand in guesses(lemma):
+        entry = lex.VERBS.get(cand)
+        if entry is not None:
+            return LexEntry(entry.type, entry.mode or lex.VERB_MODES.get(cand), entry.weight,
+                            entry.casualty), cand
+    for cand in guesses(lemma):
+        entry = lex.NOUNS.get(cand)
+        if entry is not None:
+            return entry, cand
+    return None
+
+
+def is_reporting(tok: Token) -> bool:
+    return lemma_of(tok) in lex.REPORTING or tok.lower_ in _SPEECH_FORMS
+
+
+def _cue_words() -> frozenset[str]:
+    words = set(lex.VERBS) | set(lex.NOUNS) | {v for v, _ in lex.PHRASAL}
+    words |= set(lex.OBJECT_SENSES) | {v for v, _ in lex.PAIR_SENSES} | {"dead"}
+    # Plural and inflected forms are covered by the lemma; without a lemmatizer the
+    # lower-case forms below catch the common ones.
+    words |= {w + "s" for w in list(words)} | {w + "ed" for w in list(words)}
+    return frozenset(words)
+
+
+def _parse_cues() -> frozenset[str]:
+    # Exact for the parse path: a trigger's lemma is always one of these.
+    keys = set(lex.VERBS) | set(lex.NOUNS) | {v for v, _ in lex.PHRASAL}
+    keys |= set(lex.OBJECT_SENSES) | {v for v, _ in lex.PAIR_SENSES} | {"dead"}
+    keys |= set(_LEMMA_FIXES)  # lemmatised by lemma_of, after the cue filter
+    return frozenset(keys)
+
+
+CUE_WORDS = _cue_words()
+
+
+def cue_tokens(lowers: Sequence[str], lemmas: Sequence[str]) -> list[bool]:
+    return [low in CUE_WORDS or lem in CUE_WORDS for low, lem in zip(lowers, lemmas,
+                                                                     strict=True)]
+
+
+def accident_level(lowers: Sequence[str], lemmas: Sequence[str]) -> int:
+    words = set(lemmas) | set(lowers)
+    if not words.isdisjoint(lex.ACCIDENT_STRONG):
+        return 2
+    return 1 if not words.isdisjoint(lex.ACCIDENT_WEAK) else 0
+
+
+def intent(lowers: Sequence[str]) -> bool:
+    return bool(set(lowers) & INTENT)
+
+
+def sector_of(low: str) -> str | None:
+    """Sector of a role noun, singular or plural ("soldiers")."""
+    if low in lex.SECTORS:
+        return lex.SECTORS[low]
+    if low.endswith("s") and low[:-1] in lex.SECTORS:
+        return lex.SECTORS[low[:-1]]
+    return None
+
+
+def is_role_noun(low: str) -> bool:
+    return sector_of(low) is not None
+
+
+EVENTS = EventRules(
+    parse_rules=True, parse_cues=_parse_cues(), match_free=match_free,
+    is_reporting=is_reporting, reporting_can_trigger=True, reported_in_main_clause=True,
+    subordinators=SUBORDINATORS, negations=lex.NEGATIONS,
+    hypothetical=lex.HYPOTHETICAL_MARKERS, future=lex.FUTURE_MARKERS, commitment=None,
+    nouns_capitalised=False, against_words=(), copulas=frozenset(), against_lemma="",
+    pluperfect_aux=frozenset(), participle_prefix="", cue_tokens=cue_tokens,
+    accident_level=accident_level, intent=intent, sector_of=sector_of,
+    is_role_noun=is_role_noun, prepositions=PREPOSITIONS,
+    recipient_prepositions=RECIPIENT_PREPOSITIONS)
+
+PROFILE = LanguageProfile(code="en", name="English", events=EVENTS, months=MONTHS,
+                          weekdays=WEEKDAYS)

@@ -1,0 +1,11 @@
+"""Spanish: what the processors know of the language beyond its spaCy pipeline.
+
+Entities, linking and places only: no event rules yet, so the event coder leaves Spanish
+copy alone, and country names come from pycountry's Spanish locale.
+"""
+
+from __future__ import annotations
+
+from processors.lang.profile import LanguageProfile
+
+PROFILE = LanguageProfile(code="es", name="Spanish", country_locale="es")

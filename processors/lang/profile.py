@@ -1,0 +1,89 @@
+"""What a language module provides: the profile type and the event coder's rule set.
+
+Nothing here knows a particular language; each module beside this one (``de.py``,
+``en.py``, ...) fills these types with its own words and rules, and the registry in
+``__init__`` maps codes to them. This module imports nothing of the project, so the
+lexicons and language modules can be imported from anywhere without a cycle.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+
+@dataclass(frozen=True, slots=True)
+class LexEntry:
+    """One lexicon sense: the event type it signals, an optional mode, and how sure it is."""
+
+    type: str
+    mode: str | None = None
+    weight: float = 1.0  # < 1 for ambiguous words that should lose to clearer ones
+    casualty: bool = False  # kill/die/injure words: ASSAULT or ACCIDENT depending on context
+
+
+@dataclass(frozen=True, slots=True)
+class EventRules:
+    """The event coder's language-specific rules (processors/events/ asks only these)."""
+
+    # Triggers with a dependency parse: the lexicon has rules for one (processors/events/
+    # triggers.py); the pipeline must parse too. Otherwise clause rules are used.
+    parse_rules: bool
+    # Parse-path cue words: lemmas that can carry a sense (empty without parse rules).
+    parse_cues: frozenset[str]
+    # (token, lower-case tokens later in the clause) -> (sense, citation form) or None.
+    match_free: Callable[[Token, set[str]], tuple[LexEntry, str] | None]
+    is_reporting: Callable[[Token], bool]
+    # A speech verb may itself be the trigger ("said" is skipped in German only).
+    reporting_can_trigger: bool
+    # Reported speech needs a subordinate clause ("sagte, dass ..."), or any clause will do.
+    reported_in_main_clause: bool
+    subordinators: frozenset[str]
+    negations: frozenset[str]
+    hypothetical: frozenset[str]
+    future: frozenset[str]
+    # Words of commitment that make a clause future ("bereit", "versprach"); None: none.
+    commitment: re.Pattern[str] | None
+    # Nouns are told by a capital (German), not by the tagger's part of speech.
+    nouns_capitalised: bool
+    # "sein Land sei gegen solche Schritte": words of being against, with a copula.
+    against_words: tuple[str, ...]
+    copulas: frozenset[str]
+    against_lemma: str
+    # Pluperfect without a parse: an auxiliary and a participle prefix in a main clause.
+    pluperfect_aux: frozenset[str]
+    participle_prefix: str
+    # Tokens (lower forms, lemmas) that can start a trigger on the parse-free paths.
+    cue_tokens: Callable[[Sequence[str], Sequence[str]], list[bool]]
+    # 2: a strong accident cue, 1: a weak one, 0: none (lower forms, lemmas of a sentence).
+    accident_level: Callable[[Sequence[str], Sequence[str]], int]
+    # Words of intent (attack, bomb): a death among them is an assault.
+    intent: Callable[[Sequence[str]], bool]
+    # Actors: role noun (lower case) -> sector, loosely (inflected, compounds) and strictly.
+    sector_of: Callable[[str], str | None]
+    is_role_noun: Callable[[str], bool]
+    prepositions: frozenset[str]
+    recipient_prepositions: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageProfile:
+    """What is specific to one language, for every part of the processors that needs it."""
+
+    code: str  # ISO 639-1
+    name: str
+    # Names take a bare -s genitive ("Teherans", "Müllers"): an unknown name ending in -s
+    # is tried without it.
+    genitive_s: bool = False
+    # pycountry's locale for country names in this language; None: the English source.
+    country_locale: str | None = None
+    # The event coder's rules; None: events are not coded in this language.
+    events: EventRules | None = None
+    # Month and weekday words (lower case) for event dates.
+    months: dict[str, int] = field(default_factory=dict)
+    weekdays: dict[str, int] = field(default_factory=dict)

@@ -26,20 +26,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aiokafka import AIOKafkaProducer
 
-from bench.corpora import mixed_articles, require_shared
-from bench.reliability import (
+from config.settings import settings_with_env as settings_for
+from streams.admin import bootstrap_servers, ensure_app_topics
+from streams.broker import EmbeddedBroker
+from streams.worker_process import WorkerProcess
+from tests.scenarios.corpora import mixed_articles, require_shared
+from tests.scenarios.processes import (
     REPO_ROOT,
+    await_ready,
     deployment_env,
     descendants,
     metric_sum,
     rss_kib,
     scrape,
-    settings_for,
-    wait_ready,
 )
-from streams.admin import bootstrap_servers, ensure_app_topics
-from streams.broker import EmbeddedBroker
-from streams.worker_process import WorkerProcess
 
 
 def slope(points: list[tuple[float, float]]) -> float:
@@ -131,7 +131,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         worker = WorkerProcess(broker.url, workdir / "worker.log", env, cwd=REPO_ROOT)
         series: list[dict[str, Any]] = []
         try:
-            await wait_ready(port, worker)
+            await await_ready(port, worker)
             t0 = time.monotonic()
             until = t0 + args.minutes * 60
             sent = [0]

@@ -50,7 +50,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aiokafka import AIOKafkaProducer
 
-from bench.corpora import gnad_articles, mixed_articles, require_shared
 from config.settings import Settings
 from processors.enrich import EnrichConfig, configure, enrich_batch
 from streams.admin import bootstrap_servers, ensure_app_topics
@@ -59,6 +58,7 @@ from streams.enrich_stage import init_nlp_process
 from streams.kafka_io import OutMessage, consume_with_ticks, produce
 from streams.local_brokers import LocalBroker, is_tansu, local_broker, parse_kind
 from streams.worker_process import WorkerProcess
+from tests.scenarios.corpora import gnad_articles, mixed_articles, require_shared
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -12,11 +12,13 @@ import json
 
 import pytest
 
-from bench.reliability import broker_loss, build_replay, corpus, deployment_env
 from streams.broker import free_port
 from streams.broker_watch import EXIT_BROKER_LOST
 from streams.local_brokers import parse_kind
 from tests.conftest import TEST_BROKER
+from tests.scenarios.broker_faults import broker_loss
+from tests.scenarios.processes import deployment_env
+from tests.scenarios.replay import build_replay, corpus
 
 pytestmark = [pytest.mark.integration, pytest.mark.shared_data, pytest.mark.smoke]
 

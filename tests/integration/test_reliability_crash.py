@@ -11,8 +11,9 @@ import random
 
 import pytest
 
-from bench.reliability import build_replay, corpus, crash
 from tests.integration.helpers import settings_from
+from tests.scenarios.replay import build_replay, corpus
+from tests.scenarios.worker_faults import crash
 
 pytestmark = [pytest.mark.integration, pytest.mark.shared_data, pytest.mark.smoke]
 

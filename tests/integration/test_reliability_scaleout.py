@@ -11,8 +11,9 @@ import json
 
 import pytest
 
-from bench.reliability import corpus, scaleout
 from tests.conftest import TEST_BROKER
+from tests.scenarios.replay import corpus
+from tests.scenarios.worker_faults import scaleout
 
 pytestmark = [pytest.mark.integration, pytest.mark.shared_data, pytest.mark.smoke]
 

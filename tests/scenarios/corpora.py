@@ -1,4 +1,5 @@
-"""Real wire articles from ../shared/data for benchmarks, as native JSON messages."""
+"""Real wire articles from ../shared/data (Reuters English, 10kGNAD German) as native JSON
+documents, for the reliability scenarios and the benchmarks."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 REUTERS = SHARED_DATA / "corpora/reuters21578/reuters21578.jsonl"
 GNAD = SHARED_DATA / "corpora/10kgnad/10kgnad_test.textonly.jsonl"

@@ -17,10 +17,9 @@ import pytest
 
 from streams.broker import free_port
 from streams.local_brokers import LocalBroker, is_tansu, local_broker
+from tests.scenarios.corpora import REPO_ROOT, SHARED_DATA  # noqa: F401 - tests import REPO_ROOT here
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 TEST_BROKER = os.environ.get("WIRESTREAM_TEST_BROKER", "kafka")
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,6 +11,9 @@ from typing import Any
 from config.settings import settings_with_env as settings_from  # noqa: F401 - for the tests
 from streams.kafka_io import InMessage, consume_with_ticks
 from streams.worker_process import WorkerProcess, scrape
+
+# One readiness loop for every test, shared with the reliability scenarios.
+from tests.scenarios.processes import wait_ready  # noqa: F401 - for the tests
 
 
 @contextmanager
@@ -60,24 +62,6 @@ def wait_for_metric(port: str | int, name: str, at_least: float, worker: WorkerP
         if time.monotonic() > end:
             raise AssertionError(f"{name} did not reach {at_least}: {samples.get(name)}")
         time.sleep(0.2)  # poll interval
-
-
-def wait_ready(port: str | int, worker: WorkerProcess, deadline_s: float = 180.0) -> None:
-    """Poll /ready until the worker has joined and loaded its pipelines."""
-    import time
-
-    end = time.monotonic() + deadline_s
-    while time.monotonic() < end:
-        if not worker.alive():
-            raise AssertionError(f"worker exited:\n{worker.log_tail()}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=5) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            pass  # not listening yet, or 503 until ready
-        time.sleep(0.2)  # poll interval
-    raise AssertionError(f"worker not ready within {deadline_s}s:\n{worker.log_tail()}")
 
 
 async def collect_keys(broker_url: str, topics: list[str], keys: set[str],

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Annotated, Any
+
+from msgspec import Meta
 
 
 class RejectedInput(ValueError):
@@ -35,6 +37,25 @@ class RejectedInput(ValueError):
         self.reason = reason
 
 
+# Every ``source_format`` a parser in processors/formats/ writes (the schema's enum).
+SOURCE_FORMATS = ("native", "ninjs-1", "ninjs-2", "ninjs-3", "dpa-digitalwires", "text",
+                  "newsml-g2", "newsml-1", "nitf", "rss", "atom")
+PUB_STATUSES = ("usable", "withheld", "canceled")
+
+# Field types shared by the Article and the output records built from it; the
+# constraints and descriptions end up in the generated JSON Schemas (config/schemas/).
+StoryId = Annotated[str, Meta(min_length=1, max_length=512, description=(
+    "Provider's story id (ninjs uri, dpa urn, NewsML-G2 guid, NITF doc-id); also the "
+    "Kafka key."))]
+Version = Annotated[int, Meta(ge=0)]
+SourceFormat = Annotated[str, Meta(extra_json_schema={"enum": list(SOURCE_FORMATS)})]
+PubStatus = Annotated[str, Meta(extra_json_schema={"enum": list(PUB_STATUSES)})]
+Body = Annotated[str, Meta(description="Plain text: markup stripped, mojibake fixed, NFC.")]
+ZoneAssumed = Annotated[str | None, Meta(description=(
+    "IANA zone that timestamps without an offset were read in (the provider's, default "
+    "UTC); null when every timestamp carried its offset"))]
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """One version of one wire story, whatever format it arrived in.
@@ -44,14 +65,14 @@ class Article:
     so versions compare numerically even where the format carries a string.
     """
 
-    id: str
-    version: int
-    source_format: str
+    id: StoryId
+    version: Version
+    source_format: SourceFormat
     headline: str
-    body: str
+    body: Body
     provider: str | None = None
     language: str | None = None  # as declared by the source, if it says
-    pub_status: str = "usable"
+    pub_status: PubStatus = "usable"
     signals: tuple[str, ...] = ()
     version_created: str | None = None  # ISO 8601 as given by the source
     first_created: str | None = None
@@ -62,7 +83,7 @@ class Article:
     ednotes: tuple[str, ...] = field(default=())
     # The zone a timestamp without one was read in (the provider's, default UTC); None
     # when every timestamp carried its own offset.
-    zone_assumed: str | None = None
+    zone_assumed: ZoneAssumed = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

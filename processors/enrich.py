@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from processors.article import Article
 from processors.entities import entities_from_doc, nlp_text
 from processors.entity_linking import link_entities, warm_up_linker
 from processors.events import EVENT_LANGUAGES, code_events
@@ -26,6 +27,7 @@ from processors.pipelines import (
     load_pipeline,
     pipeline_version,
 )
+from processors.records import Enrichment, EnrichmentError, convert
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -93,16 +95,20 @@ def installed_pipelines() -> list[dict[str, object]]:
     return [_pipeline_for(lang)[1].to_dict() for lang in _STATE.config.models]
 
 
-def enrich_batch(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Enrich each article dict; one failing article yields an ``error`` entry, not a raise."""
+def enrich_batch(articles: list[Article]) -> list[Enrichment | EnrichmentError]:
+    """Enrich each article; one failing article yields an ``EnrichmentError``, not a raise.
+
+    The coders work on plain dicts; each result is checked against the record types
+    here, at the boundary, so a shape the schema does not allow fails this article
+    only (dead-lettered) instead of reaching the topic."""
     assert _STATE.config is not None, "configure() was not called in this process"
     config = _STATE.config
     results: list[dict[str, Any]] = [{} for _ in articles]
     by_language: dict[str | None, list[int]] = {}
     for i, article in enumerate(articles):
         try:
-            text = f"{article.get('headline', '')}\n{article.get('body', '')}"
-            guess = identify(text, article.get("language"), config.languages)
+            text = f"{article.headline}\n{article.body}"
+            guess = identify(text, article.language, config.languages)
             results[i]["language"] = guess.code
             results[i]["language_detection"] = {
                 "detected": guess.detected, "confidence": guess.confidence,
@@ -114,10 +120,19 @@ def enrich_batch(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for language, indices in by_language.items():
         _entities_for(language, [articles[i] for i in indices], [results[i] for i in indices],
                       config.nlp_batch_size)
-    return results
+    return [_typed(result) for result in results]
 
 
-def _entities_for(language: str | None, articles: list[dict[str, Any]],
+def _typed(result: dict[str, Any]) -> Enrichment | EnrichmentError:
+    if "error" in result:
+        return EnrichmentError(**result["error"])
+    try:
+        return convert(result, Enrichment)
+    except ValueError as exc:  # a coder emitted what the record types do not allow
+        return EnrichmentError(**_error("records", exc)["error"])
+
+
+def _entities_for(language: str | None, articles: list[Article],
                   results: list[dict[str, Any]], batch_size: int) -> None:
     nlp, info = (None, PipelineInfo(UNKNOWN_LANGUAGE, None, None, ())) if language is None \
         else _pipeline_for(language)
@@ -128,7 +143,7 @@ def _entities_for(language: str | None, articles: list[dict[str, Any]],
         result["events"] = []
     if nlp is None:
         return
-    texts = [nlp_text(a.get("headline", ""), a.get("body", "")) for a in articles]
+    texts = [nlp_text(a.headline, a.body) for a in articles]
     started = time.perf_counter()
     docs: list[Doc | None]
     try:
@@ -151,9 +166,8 @@ def _entities_for(language: str | None, articles: list[dict[str, Any]],
         try:
             linked_at = time.perf_counter()
             linked = link_entities(entities_from_doc(doc, body_offset),
-                                   headline=article.get("headline") or "",
-                                   body=article.get("body") or "", language=language,
-                                   dateline=article.get("dateline"))
+                                   headline=article.headline, body=article.body,
+                                   language=language, dateline=article.dateline)
             result["entities"] = linked.entities
             result["places"] = linked.places
             result["link_seconds"] = time.perf_counter() - linked_at
@@ -165,11 +179,11 @@ def _entities_for(language: str | None, articles: list[dict[str, Any]],
         try:
             coded_at = time.perf_counter()
             result["events"] = code_events(
-                doc, language=language or "und", article_id=str(article.get("id")),
-                version=int(article.get("version") or 1), body_offset=body_offset,
-                published_at=article.get("version_created") or article.get("first_created"),
+                doc, language=language or "und", article_id=article.id,
+                version=article.version, body_offset=body_offset,
+                published_at=article.version_created or article.first_created,
                 entities=linked.entities, places=_with_mentions(linked.places, linked.entities),
-                dateline=article.get("dateline"))
+                dateline=article.dateline)
             result["event_seconds"] = time.perf_counter() - coded_at
         except Exception as exc:  # the poison article is dead-lettered alone
             result.update(_error("events", exc))
@@ -185,4 +199,20 @@ def _with_mentions(places: list[dict[str, Any]], entities: list[dict[str, Any]]
 
 def _error(stage: str, exc: BaseException) -> dict[str, Any]:
     log.exception("enrichment failed at %s", stage)
-    return {"error": {"stage": stage, "class": type(exc).__name__, "message": str(exc)[:500]}}
+    return {"error": {"stage": stage, "error_class": type(exc).__name__,
+                      "message": str(exc)[:500]}}
+
+
+def split_by_words(articles: list[Article], parts: int) -> list[list[Article]]:
+    """At most ``parts`` contiguous, non-empty chunks of roughly equal word counts (spaCy
+    time grows with words), in order: each article goes to the chunk its midpoint falls in."""
+    if parts <= 1 or len(articles) <= 1:
+        return [articles]
+    sizes = [article.word_count + 1 for article in articles]
+    share = sum(sizes) / parts
+    chunks: list[list[Article]] = [[] for _ in range(parts)]
+    before = 0
+    for article, size in zip(articles, sizes, strict=True):
+        chunks[min(parts - 1, int((before + size / 2) / share))].append(article)
+        before += size
+    return [chunk for chunk in chunks if chunk]

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 from rensa import RMinHash, RMinHashLSH
 
+from processors.article import Article
+
 _WORD = re.compile(r"\w+")
 NUM_PERM = 64
 NUM_BANDS = 16
@@ -77,6 +79,11 @@ def minhash_of(hashes: np.ndarray) -> RMinHash:
     if hashes.size:
         minhash.update([int(h).to_bytes(4, "little") for h in hashes])
     return minhash
+
+
+def article_text(article: Article) -> str:
+    """What near-duplicates are judged on: the headline and the body."""
+    return f"{article.headline}\n{article.body}"
 
 
 def fingerprint(text: str, k: int = 5) -> Fingerprint:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import faust
 
 from processors.article import RejectedInput
+from processors.records import DeadLetterHeaders
 from streams import metrics
 from streams.messages import header_items
 
@@ -17,36 +17,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-HEADER_PREFIX = "wirestream."
 # Dead-lettered payloads above this are cut (header ``wirestream.truncated``)
 # so a hostile giant message cannot wedge the producer.
 MAX_DEAD_LETTER_BYTES = 8 * 1024 * 1024
-
-
-def dead_letter_headers(
-    *,
-    reason: str,
-    exc: BaseException,
-    topic: str,
-    partition: int,
-    offset: int,
-    stage: str,
-    original_headers: Sequence[tuple[str, bytes]] = (),
-) -> list[tuple[str, bytes]]:
-    """Headers for a dead-lettered message; the original headers are kept after ours."""
-    ours = {
-        "reason": reason,
-        "error_class": type(exc).__name__,
-        "error_message": str(exc)[:1000],
-        "stage": stage,
-        "original_topic": topic,
-        "original_partition": str(partition),
-        "original_offset": str(offset),
-    }
-    headers = [(HEADER_PREFIX + key, value.encode("utf-8", "replace"))
-               for key, value in ours.items()]
-    headers.extend((k, v) for k, v in original_headers if not k.startswith(HEADER_PREFIX))
-    return headers
 
 
 def reason_of(exc: BaseException) -> str:
@@ -63,17 +36,15 @@ def dead_letter_record(message: Any, exc: BaseException, stage: str,
     """Key, value (the original bytes) and headers of a consumed message's dead letter.
     A null original (a tombstone) stays null, said so in a header, not empty bytes."""
     body = payload if payload is not None else message.value
-    headers = dead_letter_headers(
-        reason=reason_of(exc), exc=exc, topic=message.topic, partition=message.partition,
-        offset=message.offset, stage=stage, original_headers=header_items(message.headers),
-    )
-    if body is None:
-        headers.append((HEADER_PREFIX + "null_value", b"true"))
-        return message.key, None, headers
-    if len(body) > MAX_DEAD_LETTER_BYTES:
-        headers.append((HEADER_PREFIX + "truncated", str(len(body)).encode()))
+    about = DeadLetterHeaders(
+        reason=reason_of(exc), error_class=type(exc).__name__, error_message=str(exc),
+        stage=stage, original_topic=message.topic, original_partition=message.partition,
+        original_offset=message.offset, null_value=body is None,
+        truncated=len(body) if body is not None and len(body) > MAX_DEAD_LETTER_BYTES
+        else None)
+    if about.truncated is not None and body is not None:
         body = body[:MAX_DEAD_LETTER_BYTES]
-    return message.key, body, headers
+    return message.key, body, about.to_kafka(header_items(message.headers))
 
 
 class DeadLetters:

@@ -17,14 +17,34 @@ import faust
 
 from config.settings import Settings
 from processors.article import Article
-from processors.enrich import EnrichConfig, configure, enrich_batch, installed_pipelines
+from processors.enrich import (
+    EnrichConfig,
+    configure,
+    enrich_batch,
+    installed_pipelines,
+    split_by_words,
+)
 from processors.language import language_label
-from processors.records import dedup_block, enriched_record, retraction_record
+from processors.records import (
+    Enrichment,
+    EnrichmentError,
+    Entity,
+    Event,
+    ModelInfo,
+    RoutedEnvelope,
+    decode,
+    encode,
+    enriched_record,
+    retraction_record,
+)
 from streams import metrics
 from streams.broker import init_pool_child
 from streams.dead_letter import DeadLetters, EnrichmentFailed
 from streams.delivery import Delivery, DeliveryFailed, RetryPolicy
-from streams.messages import decode, encode, utc_now
+from streams.messages import utc_now
+
+# What the spaCy processes give back per article.
+Result = Enrichment | EnrichmentError
 
 # Batches in the pool at once: two keep every process busy while the stage publishes.
 MAX_IN_FLIGHT = 2
@@ -143,21 +163,18 @@ class EnrichStage:
                 self._pool = None
 
     async def _compute(self, events: list[faust.EventT], deliveries: list[Delivery]
-                       ) -> tuple[list[tuple[Any, dict[str, Any], Delivery]],
-                                  list[dict[str, Any]]]:
+                       ) -> tuple[list[tuple[Any, RoutedEnvelope, Delivery]], list[Result]]:
         """Decode the batch (dead-lettering what is not ours) and enrich it in the pool."""
         metrics.STAGE_ITEMS_IN.labels("enrich").inc(len(events))
-        envelopes: list[tuple[Any, dict[str, Any], Delivery]] = []
+        envelopes: list[tuple[Any, RoutedEnvelope, Delivery]] = []
         for event, delivery in zip(events, deliveries, strict=True):
             try:
-                envelope = decode(event.message.value or b"")
-                Article.from_dict(envelope["article"])  # shape check of our own topic
+                envelope = decode(event.message.value or b"", RoutedEnvelope)
                 envelopes.append((event.message, envelope, delivery))
             except Exception as exc:
                 await self.dead.send(delivery, exc)
         started = time.perf_counter()
-        articles = [envelope["article"] for _, envelope, _ in envelopes
-                    if not envelope.get("retract")]
+        articles = [envelope.article for _, envelope, _ in envelopes if not envelope.retract]
         try:
             results = await self._enrich_in_parallel(articles) if articles else []
         except concurrent.futures.process.BrokenProcessPool:
@@ -174,7 +191,7 @@ class EnrichStage:
             await previous  # the batch before this one is out first
         pending = iter(results)
         for message, envelope, delivery in envelopes:  # in consumed order, retractions too
-            if envelope.get("retract"):
+            if envelope.retract:
                 await self._retract(message, envelope, delivery)
             else:
                 await self._publish(message, envelope, next(pending), delivery)
@@ -188,83 +205,68 @@ class EnrichStage:
                 raise
             await stream.ack(event)
 
-    async def _enrich_in_parallel(self, articles: list[dict[str, Any]]
-                                  ) -> list[dict[str, Any]]:
+    async def _enrich_in_parallel(self, articles: list[Article]) -> list[Result]:
         """One chunk per process, so a batch keeps every core busy (one call would run the
         whole batch in a single process and leave the others idle)."""
         chunks = split_by_words(articles, self.settings.effective_nlp_processes)
         parts = await asyncio.gather(*(self._in_pool(enrich_batch, c) for c in chunks))
         return [result for part in parts for result in part]
 
-    async def _one_by_one(self, articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        results: list[dict[str, Any]] = []
+    async def _one_by_one(self, articles: list[Article]) -> list[Result]:
+        results: list[Result] = []
         for article in articles:
             try:
                 results.extend(await self._in_pool(enrich_batch, [article]))
             except concurrent.futures.process.BrokenProcessPool as exc:
-                results.append({"error": {"stage": "enrich", "class": type(exc).__name__,
-                                          "message": "worker process died on this article"}})
+                results.append(EnrichmentError(
+                    stage="enrich", error_class=type(exc).__name__,
+                    message="worker process died on this article"))
         return results
 
-    async def _retract(self, message: Any, envelope: dict[str, Any],
+    async def _retract(self, message: Any, envelope: RoutedEnvelope,
                        delivery: Delivery) -> None:
         record = retraction_record(
-            envelope["article"], dedup=envelope.get("dedup") or dedup_block("kill"),
-            received_at=envelope["received_at"], retracted_at=utc_now(),
-            source=envelope["source"], worker=self.worker_name)
+            envelope.article, dedup=envelope.dedup, received_at=envelope.received_at,
+            retracted_at=utc_now(), source=envelope.source, worker=self.worker_name)
         await delivery.send(self.out, message.key, encode(record))
         metrics.STAGE_ITEMS_OUT.labels("enrich").inc()
         if self.settings.tombstones:
             await delivery.send(self.out, message.key, None)
 
-    async def _publish(self, message: Any, envelope: dict[str, Any],
-                       result: dict[str, Any], delivery: Delivery) -> None:
-        if "error" in result:
-            err = result["error"]
-            exc = EnrichmentFailed(f"{err['stage']}: {err['class']}: {err['message']}")
+    async def _publish(self, message: Any, envelope: RoutedEnvelope, result: Result,
+                       delivery: Delivery) -> None:
+        if isinstance(result, EnrichmentError):
+            exc = EnrichmentFailed(f"{result.stage}: {result.error_class}: {result.message}")
             await self.dead.send(delivery, exc)
             return
         record = enriched_record(
-            envelope["article"], result,
-            dedup=envelope.get("dedup") or dedup_block("new"),
-            received_at=envelope["received_at"], enriched_at=utc_now(),
-            source=envelope["source"], worker=self.worker_name,
+            envelope.article, result, dedup=envelope.dedup,
+            received_at=envelope.received_at, enriched_at=utc_now(),
+            source=envelope.source, worker=self.worker_name,
         )
         await delivery.send(self.out, message.key, encode(record))
         if self.events is not None:
             # After the article record, so a consumer joining events to articles finds it;
             # key = event id, so a repeat after a crash replaces rather than adds.
-            for event in record["events"]:
-                await delivery.send(self.events, event["event_id"].encode(), encode(event))
-        for entity in record["entities"]:
-            metrics.ENTITIES.labels(entity["label"], str(entity["linked"]).lower()).inc()
-        for event in record["events"]:
-            metrics.EVENTS.labels(event["type"]).inc()
-        # Declared codes are provider input: unknown ones share the label "other".
-        language = language_label(record["language"], self.settings.models)
-        metrics.ARTICLES_ENRICHED.labels(language).inc()
-        if not (record["model"] or {}).get("name"):
-            metrics.ARTICLES_WITHOUT_MODEL.labels(
-                language, (record["model"] or {}).get("entities_skipped") or "language_unknown"
-            ).inc()
+            for event in record.events:
+                await delivery.send(self.events, event.event_id.encode(), encode(event))
+        self._count(record.entities, record.events, record.language, record.model)
         now = time.time()
         metrics.LAST_PROCESSED.set(now)
-        received = datetime.fromisoformat(envelope["received_at"].replace("Z", "+00:00"))
+        received = datetime.fromisoformat(envelope.received_at.replace("Z", "+00:00"))
         metrics.END_TO_END_SECONDS.observe(max(0.0, now - received.timestamp()))
-        metrics.observe_freshness(envelope["article"].get("version_created"), now)
+        metrics.observe_freshness(envelope.article.version_created, now)
         metrics.STAGE_ITEMS_OUT.labels("enrich").inc()
 
-
-def split_by_words(articles: list[dict[str, Any]], parts: int) -> list[list[dict[str, Any]]]:
-    """At most ``parts`` contiguous, non-empty chunks of roughly equal word counts (spaCy
-    time grows with words), in order: each article goes to the chunk its midpoint falls in."""
-    if parts <= 1 or len(articles) <= 1:
-        return [articles]
-    sizes = [len(str(a.get("body") or "").split()) + 1 for a in articles]
-    share = sum(sizes) / parts
-    chunks: list[list[dict[str, Any]]] = [[] for _ in range(parts)]
-    before = 0
-    for article, size in zip(articles, sizes, strict=True):
-        chunks[min(parts - 1, int((before + size / 2) / share))].append(article)
-        before += size
-    return [chunk for chunk in chunks if chunk]
+    def _count(self, entities: list[Entity], events: list[Event], language: str | None,
+               model: ModelInfo) -> None:
+        for entity in entities:
+            metrics.ENTITIES.labels(entity.label, str(entity.linked).lower()).inc()
+        for event in events:
+            metrics.EVENTS.labels(event.type).inc()
+        # Declared codes are provider input: unknown ones share the label "other".
+        label = language_label(language, self.settings.models)
+        metrics.ARTICLES_ENRICHED.labels(label).inc()
+        if not model.name:
+            metrics.ARTICLES_WITHOUT_MODEL.labels(
+                label, model.entities_skipped or "language_unknown").inc()

@@ -12,10 +12,11 @@ import faust
 from config.settings import Settings
 from processors.article import Article
 from processors.formats import split_raw
+from processors.records import ArticleEnvelope, Source, encode
 from streams import metrics
 from streams.dead_letter import DeadLetters
 from streams.delivery import Delivery, RetryPolicy
-from streams.messages import encode, header, seconds_to_iso
+from streams.messages import header, seconds_to_iso
 
 _INLINE_PARSE_BYTES = 64 * 1024
 
@@ -65,11 +66,9 @@ class IngestStage:
                 await self.dead.send(delivery, part.outcome, payload=part.original)
                 continue
             article = part.outcome
-            envelope = {
-                "article": article.to_dict(),
-                "received_at": seconds_to_iso(message.timestamp),
-                "source": {"topic": message.topic, "partition": message.partition,
-                           "offset": message.offset},
-            }
+            envelope = ArticleEnvelope(
+                article=article, received_at=seconds_to_iso(message.timestamp),
+                source=Source(topic=message.topic, partition=message.partition,
+                              offset=message.offset))
             await delivery.send(self.out, article.id.encode(), encode(envelope))
             metrics.STAGE_ITEMS_OUT.labels("ingest").inc()

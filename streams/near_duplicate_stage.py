@@ -21,25 +21,21 @@ import faust
 
 from config.settings import Settings
 from processors.article import Article
-from processors.near_duplicates import Fingerprint, fingerprint, open_store
-from processors.records import duplicate_record
+from processors.near_duplicates import Fingerprint, article_text, fingerprint, open_store
+from processors.records import RoutedEnvelope, decode, duplicate_record, encode
 from processors.story_matcher import StoryMatcher
 from processors.versions import is_correction
 from streams import metrics
 from streams.dead_letter import DeadLetters
 from streams.delivery import Delivery, RetryPolicy
 from streams.index_changelog import ChangelogStore, catch_up
-from streams.messages import decode, encode, iso_to_seconds, utc_now
+from streams.messages import iso_to_seconds, utc_now
 
 log = logging.getLogger(__name__)
 
-def _text(article: dict[str, Any]) -> str:
-    return f"{article.get('headline') or ''}\n{article.get('body') or ''}"
-
-
-def _fingerprints(texts: list[str]) -> list[Fingerprint]:
+def _fingerprints(articles: list[Article]) -> list[Fingerprint]:
     """Shingle fingerprints of a batch (CPU work: run in a thread, off the loop)."""
-    return [fingerprint(t) for t in texts]
+    return [fingerprint(article_text(a)) for a in articles]
 
 
 class NearDuplicateStage:
@@ -110,17 +106,18 @@ class NearDuplicateStage:
             metrics.STAGE_ITEMS_IN.labels("near_duplicates").inc(len(events))
             deliveries = [Delivery(self.dead.topic, event.message, "near_duplicates",
                                    self.policy) for event in events]
-            batch: list[tuple[Any, dict[str, Any], Delivery]] = []
+            batch: list[tuple[Any, RoutedEnvelope, Delivery]] = []
             for event, delivery in zip(events, deliveries, strict=True):
                 try:
-                    batch.append((event.message, decode(event.message.value), delivery))
+                    batch.append((event.message,
+                                  decode(event.message.value or b"", RoutedEnvelope), delivery))
                 except Exception as exc:
                     await self.dead.send(delivery, exc)
             started = time.perf_counter()
             if batch:
-                texts = [_text(envelope["article"]) for _, envelope, _ in batch]
+                articles = [envelope.article for _, envelope, _ in batch]
                 prints = await asyncio.get_running_loop().run_in_executor(
-                    None, functools.partial(_fingerprints, texts))
+                    None, functools.partial(_fingerprints, articles))
                 for (message, envelope, delivery), fp in zip(batch, prints, strict=True):
                     await self._one(message, envelope, fp, delivery)
                 await self._flush_changelog()
@@ -132,32 +129,31 @@ class NearDuplicateStage:
                 metrics.PROCESSING_SECONDS.labels("near_duplicates").observe(
                     time.perf_counter() - started)
 
-    async def _one(self, message: Any, envelope: dict[str, Any], fp: Any,
+    async def _one(self, message: Any, envelope: RoutedEnvelope, fp: Fingerprint,
                    delivery: Delivery) -> None:
-        article = envelope["article"]
-        if envelope.get("retract"):
+        article = envelope.article
+        dedup = envelope.dedup
+        if envelope.retract:
             # A killed story leaves the index: later copies must not join a dead story.
-            dedup = envelope.get("dedup") or {}
-            dedup["story_id"] = self.matcher.forget(article["id"])
-            envelope["dedup"] = dedup
+            dedup.story_id = self.matcher.forget(article.id)
             await delivery.send(self.out, message.key, encode(envelope))
             metrics.STAGE_ITEMS_OUT.labels("near_duplicates").inc()
             return
-        match = self.matcher.observe(article["id"], article.get("headline") or "", fp,
-                                     iso_to_seconds(envelope["received_at"]),
-                                     is_correction(Article.from_dict(article)))
-        dedup = envelope.get("dedup") or {}
-        dedup.update(story_id=match.story_id, duplicate_of=match.duplicate_of,
-                     similarity=match.similarity, corrects=match.corrects)
+        match = self.matcher.observe(article.id, article.headline, fp,
+                                     iso_to_seconds(envelope.received_at),
+                                     is_correction(article))
+        dedup.story_id = match.story_id
+        dedup.duplicate_of = match.duplicate_of
+        dedup.similarity = match.similarity
+        dedup.corrects = match.corrects
         if match.is_duplicate:
-            dedup["verdict"] = "duplicate"
+            dedup.verdict = "duplicate"
             metrics.DEDUP_VERDICTS.labels("duplicate").inc()
-            record = duplicate_record(article, dedup=dedup, received_at=envelope["received_at"],
-                                      seen_at=utc_now(), source=envelope["source"],
+            record = duplicate_record(article, dedup=dedup, received_at=envelope.received_at,
+                                      seen_at=utc_now(), source=envelope.source,
                                       worker=self.worker_name)
             await delivery.send(self.duplicates, message.key, encode(record))
             if not self.settings.duplicates_to_enriched:
                 return
-        envelope["dedup"] = dedup
         await delivery.send(self.out, message.key, encode(envelope))
         metrics.STAGE_ITEMS_OUT.labels("near_duplicates").inc()

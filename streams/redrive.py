@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
+from processors.records import HEADER_PREFIX, DeadLetterHeaders
 from streams.admin import bootstrap_servers, partitions_of
-from streams.dead_letter import HEADER_PREFIX
 from streams.security import client_options
 
 
@@ -55,12 +55,14 @@ async def redrive(broker_url: str, dlq: str, reasons: frozenset[str] = frozenset
                     if rec.offset >= ends[tp]:
                         break
                     scanned += 1
-                    headers = dict(rec.headers or ())
-                    reason = headers.get(HEADER_PREFIX + "reason", b"").decode()
-                    target = headers.get(HEADER_PREFIX + "original_topic", b"").decode()
-                    if reason not in reasons or not target:
+                    try:
+                        about = DeadLetterHeaders.from_kafka(list(rec.headers or ()))
+                    except ValueError:  # not one of ours: left where it is
                         continue
-                    if HEADER_PREFIX + "truncated" in headers:
+                    target = about.original_topic
+                    if about.reason not in reasons or not target:
+                        continue
+                    if about.truncated is not None:
                         skipped += 1
                         continue
                     original = [(k, v) for k, v in rec.headers or ()

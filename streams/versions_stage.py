@@ -12,13 +12,21 @@ import heapq
 import logging
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import faust
 
 from config.settings import Settings
-from processors.article import Article
-from processors.records import dedup_block
+from processors.records import (
+    ArticleEnvelope,
+    ReleaseRequest,
+    RoutedEnvelope,
+    Source,
+    dedup_block,
+)
+from processors.records import decode as decode_record
+from processors.records import encode as encode_record
+from processors.records.common import Verdict
 from processors.versions import decide, parse_time, release
 from streams import metrics
 from streams.admin import topic_configs
@@ -29,6 +37,16 @@ from streams.messages import decode, encode, utc_now
 log = logging.getLogger(__name__)
 
 CONTROL_RELEASE = "release"
+
+
+def _release_request(value: bytes | None) -> ReleaseRequest | None:
+    """The timer's release request, or None for anything else (an article envelope).
+    Tried first because it is cheap to refuse: an envelope has no ``control`` field."""
+    try:
+        request = decode_record(value or b"", ReleaseRequest)
+    except ValueError:
+        return None
+    return request if request.control == CONTROL_RELEASE else None
 
 
 class VersionsStage:
@@ -67,30 +85,30 @@ class VersionsStage:
             started = time.perf_counter()
             delivery = Delivery(self.dead.topic, message, "versions", self.policy)
             try:
-                envelope = decode(message.value)
-                if envelope.get("control") == CONTROL_RELEASE:
-                    await self._release(str(envelope["id"]), delivery)
+                request = _release_request(message.value)
+                if request is not None:
+                    await self._release(request.id, delivery)
                     continue  # our own timer's message, not an item: not counted in
-                article = Article.from_dict(envelope["article"])
+                envelope = decode_record(message.value, ArticleEnvelope)
             except Exception as exc:
                 metrics.STAGE_ITEMS_IN.labels("versions").inc()
                 await self.dead.send(delivery, exc)
                 await delivery.confirm()
                 continue
             metrics.STAGE_ITEMS_IN.labels("versions").inc()
-            await self._decide(article, envelope, delivery)
+            await self._decide(envelope, delivery)
             metrics.PROCESSING_SECONDS.labels("versions").observe(time.perf_counter() - started)
 
-    async def _decide(self, article: Article, envelope: dict[str, Any],
-                      delivery: Delivery) -> None:
+    async def _decide(self, envelope: ArticleEnvelope, delivery: Delivery) -> None:
+        article = envelope.article
         key = article.id
         state = self._get(key)
         decision = decide(state, article, datetime.now(UTC))
         if decision.retract:
             # Same path as the article versions, so a consumer never sees the kill
             # overtaken by the version it retracts.
-            envelope["retract"] = True
-            await self._forward(envelope, decision.verdict, decision.supersedes, delivery)
+            await self._forward(envelope, decision.verdict, decision.supersedes, delivery,
+                                retract=True)
         if decision.publish:
             await self._forward(envelope, decision.verdict, decision.supersedes, delivery)
         # The story's state changes only once what it decided is written: a version whose
@@ -105,10 +123,17 @@ class VersionsStage:
         if decision.release_at:
             self._schedule(key, decision.release_at)
 
-    async def _forward(self, envelope: dict[str, Any], verdict: str,
-                       supersedes: int | None, delivery: Delivery) -> None:
-        envelope["dedup"] = dedup_block(verdict, supersedes=supersedes)
-        await delivery.send(self.out, envelope["article"]["id"].encode(), encode(envelope))
+    async def _forward(self, envelope: ArticleEnvelope, verdict: str,
+                       supersedes: int | None, delivery: Delivery, retract: bool = False
+                       ) -> None:
+        routed = RoutedEnvelope(article=envelope.article, received_at=envelope.received_at,
+                                source=envelope.source,
+                                # Only publishing verdicts get here (new, update,
+                                # correction, released, kill): never held or redelivery.
+                                dedup=dedup_block(cast(Verdict, verdict),
+                                                  supersedes=supersedes),
+                                retract=retract)
+        await delivery.send(self.out, envelope.article.id.encode(), encode_record(routed))
         metrics.STAGE_ITEMS_OUT.labels("versions").inc()
 
     async def _release(self, key: str, delivery: Delivery) -> None:
@@ -117,10 +142,9 @@ class VersionsStage:
             log.debug("release of %s: nothing held or not due", key)
             return
         article, decision = released
-        held_envelope = {
-            "article": article.to_dict(), "received_at": utc_now(),
-            "source": {"topic": self.source.get_topic_name(), "partition": -1, "offset": -1},
-        }
+        held_envelope = ArticleEnvelope(
+            article=article, received_at=utc_now(),
+            source=Source(topic=self.source.get_topic_name(), partition=-1, offset=-1))
         await self._forward(held_envelope, decision.verdict, decision.supersedes, delivery)
         if await delivery.confirm():
             self._put(key, decision.state)
@@ -153,8 +177,8 @@ class VersionsStage:
         while self._due and self._due[0][0] <= now:
             due = heapq.heappop(self._due)
             delivery = Delivery(self.dead.topic, None, "versions", self.policy)
-            await delivery.send(self.source, due[1].encode(),
-                                encode({"control": CONTROL_RELEASE, "id": due[1]}))
+            await delivery.send(self.source, due[1].encode(), encode_record(
+                ReleaseRequest(control=CONTROL_RELEASE, id=due[1])))
             try:
                 await delivery.confirm()
             except DeliveryFailed:

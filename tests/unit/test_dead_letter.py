@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pytest
+
 from processors.article import RejectedInput
-from streams.dead_letter import (
-    MAX_DEAD_LETTER_BYTES,
-    dead_letter_headers,
-    dead_letter_record,
-    reason_of,
-)
+from processors.records import DeadLetterHeaders
+from streams.dead_letter import MAX_DEAD_LETTER_BYTES, dead_letter_record, reason_of
 
 
 @dataclass
@@ -26,9 +24,10 @@ class Message:
 
 
 def test_headers_say_where_the_message_was_read():
-    headers = dict(dead_letter_headers(
-        reason="not_xml", exc=ValueError("bad"), topic="wire.raw", partition=3,
-        offset=1_234_567, stage="ingest"))
+    headers = dict(DeadLetterHeaders(
+        reason="not_xml", error_class="ValueError", error_message="bad",
+        original_topic="wire.raw", original_partition=3, original_offset=1_234_567,
+        stage="ingest").to_kafka())
     assert headers["wirestream.original_topic"] == b"wire.raw"
     assert headers["wirestream.original_partition"] == b"3"
     assert headers["wirestream.original_offset"] == b"1234567"
@@ -38,8 +37,9 @@ def test_headers_say_where_the_message_was_read():
 
 
 def test_the_first_offset_of_a_partition_is_written_as_zero():
-    headers = dict(dead_letter_headers(
-        reason="r", exc=ValueError(), topic="t", partition=0, offset=0, stage="s"))
+    headers = dict(DeadLetterHeaders(
+        reason="r", error_class="ValueError", error_message="", original_topic="t",
+        original_partition=0, original_offset=0, stage="s").to_kafka())
     assert headers["wirestream.original_offset"] == b"0"
     assert headers["wirestream.original_partition"] == b"0"
 
@@ -80,3 +80,14 @@ def test_a_tombstone_stays_null_and_a_giant_is_cut():
 def test_reason_codes():
     assert reason_of(RejectedInput("too_large", "x")) == "too_large"
     assert reason_of(KeyError("x")) == "internal_error"
+
+
+def test_headers_read_back_as_written_and_a_foreign_record_is_refused():
+    message = Message(value=None)
+    _, _, headers = dead_letter_record(message, RejectedInput("not_json", "x"), "ingest")
+    about = DeadLetterHeaders.from_kafka(headers)
+    assert (about.reason, about.original_topic, about.original_partition,
+            about.original_offset, about.null_value, about.truncated) == (
+        "not_json", "wire.raw", 3, 1_234_567, True, None)
+    with pytest.raises(ValueError, match=r"without header wirestream\.error_class"):
+        DeadLetterHeaders.from_kafka([("wirestream.reason", b"x"), ("trace", b"t")])

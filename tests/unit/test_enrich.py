@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import msgspec
 import spacy
 from spacy.language import Language
 
 from processors import enrich
-from processors.enrich import EnrichConfig, configure, enrich_batch
+from processors.article import Article
+from processors.enrich import EnrichConfig, configure
 from processors.pipelines import PipelineInfo
+from processors.records import Enrichment, EnrichmentError
 from tests.unit.language_samples import FI_LONG, NO_LONG, SV_LONG
 
 POISON = "POISON"
@@ -29,8 +34,19 @@ def _install_fake_english() -> None:
     enrich._STATE.pipelines["en"] = (nlp, info)
 
 
-def _article(i: int, body: str, language: str | None = "en") -> dict[str, object]:
-    return {"id": f"a{i}", "headline": f"Headline {i}", "body": body, "language": language}
+def _article(i: int, body: str, language: str | None = "en", headline: str | None = None
+             ) -> Article:
+    return Article(id=f"a{i}", version=1, source_format="native",
+                   headline=f"Headline {i}" if headline is None else headline, body=body,
+                   language=language)
+
+
+def enrich_batch(articles: list[Article]) -> list[dict[str, Any]]:
+    """The typed results as plain data, an error as {"error": ...}, to compare with ==."""
+    results = enrich.enrich_batch(articles)
+    assert all(isinstance(r, Enrichment | EnrichmentError) for r in results)
+    return [{"error": msgspec.to_builtins(r)} if isinstance(r, EnrichmentError)
+            else msgspec.to_builtins(r) for r in results]
 
 
 def test_poison_article_fails_alone_and_the_rest_of_the_batch_is_enriched():
@@ -40,7 +56,7 @@ def test_poison_article_fails_alone_and_the_rest_of_the_batch_is_enriched():
              _article(2, f"{POISON} Olaf Scholz again."),
              _article(3, "Later, Olaf Scholz left for Paris on a short visit.")]
     results = enrich_batch(batch)
-    assert "error" in results[1] and results[1]["error"]["class"] == "ValueError"
+    assert "error" in results[1] and results[1]["error"]["error_class"] == "ValueError"
     for result in (results[0], results[2]):
         assert "error" not in result
         assert [e["surface_forms"] for e in result["entities"] if e["label"] == "PER"] == [
@@ -140,7 +156,7 @@ def test_configured_but_not_installed_pipeline_says_so():
 
 def test_article_without_text_has_an_unknown_language():
     _configure_en_de()
-    [result] = enrich_batch([{"id": "a1", "headline": "", "body": "", "language": None}])
+    [result] = enrich_batch([_article(1, "", language=None, headline="")])
     assert result["language"] is None
     assert result["model"]["entities_skipped"] == "language_unknown"
 

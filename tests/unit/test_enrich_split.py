@@ -5,11 +5,13 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from streams.enrich_stage import split_by_words
+from processors.article import Article
+from processors.enrich import split_by_words
 
 
-def articles(lengths: list[int]) -> list[dict[str, object]]:
-    return [{"id": str(i), "body": "word " * n} for i, n in enumerate(lengths)]
+def articles(lengths: list[int]) -> list[Article]:
+    return [Article(id=str(i), version=1, source_format="text", headline="",
+                    body="word " * n) for i, n in enumerate(lengths)]
 
 
 @given(st.lists(st.integers(0, 2000), max_size=64), st.integers(1, 8))
@@ -25,4 +27,4 @@ def test_words_are_shared_between_processes():
     chunks = split_by_words(articles([300, 300, 300, 300]), 2)
     assert [len(c) for c in chunks] == [2, 2]
     one_big = split_by_words(articles([20, 20, 20, 20, 900, 20]), 2)
-    assert one_big[0][-1]["id"] == "3" and one_big[1][0]["id"] == "4"
+    assert one_big[0][-1].id == "3" and one_big[1][0].id == "4"

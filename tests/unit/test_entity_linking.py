@@ -7,12 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import msgspec
 import pytest
 
+from processors.article import Article
 from processors.entities import Entity
 from processors.entity_linking import link_entities
 from processors.geocoding import geocoder
-from processors.records import dedup_block, enriched_record
+from processors.records import Enrichment, Source, convert, dedup_block, enriched_record
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[2]
                      / "config/schemas/enriched.schema.json").read_text())
@@ -164,15 +166,16 @@ def test_salience_favours_headline_and_frequent_entities():
 def test_records_with_linked_entities_match_the_schema():
     body = "Wladimir Putin sprach in Wien mit iranischen Diplomaten über die IAEO."
     result = link(body, [("Wladimir Putin", "PER"), ("Wien", "LOC"), ("IAEO", "ORG")])
-    article = {"id": "x1", "version": 1, "source_format": "native", "headline": "",
-               "body": body, "pub_status": "usable", "signals": [], "ednotes": []}
-    enrichment = {"language": "de", "entities": result["entities"], "places": result["places"],
-                  "model": {"language": "de", "name": "p", "version": "1", "layers": []}}
+    article = Article(id="x1", version=1, source_format="native", headline="", body=body)
+    enrichment = convert({"language": "de", "entities": result["entities"],
+                          "places": result["places"],
+                          "model": {"language": "de", "name": "p", "version": "1",
+                                    "layers": [], "entities_skipped": None}}, Enrichment)
     record = enriched_record(article, enrichment, dedup=dedup_block("new", story_id="x1"),
                              received_at="2026-01-01T00:00:00Z",
                              enriched_at="2026-01-01T00:00:01Z",
-                             source={"topic": "t", "partition": 0, "offset": 0}, worker="w")
-    jsonschema.validate(record, SCHEMA)
+                             source=Source(topic="t", partition=0, offset=0), worker="w")
+    jsonschema.validate(msgspec.to_builtins(record), SCHEMA)
 
 
 @pytest.mark.parametrize("name", ["Wien", "Vienna", "Vienne", "Viena"])

@@ -33,7 +33,7 @@ from tests.scenarios.processes import (
     scrape,
     wait_gone,
 )
-from tests.scenarios.replay import ReplayPlan
+from tests.scenarios.replay import Key, ReplayPlan
 
 
 def _fresh_broker(kind: str, port: int, workdir: Path, n: int) -> LocalBroker:
@@ -43,6 +43,21 @@ def _fresh_broker(kind: str, port: int, workdir: Path, n: int) -> LocalBroker:
     version = parse_kind(kind)[1] or "4.x"
     return KafkaCluster(version, nodes=1, ports=[port],
                         work_dir=workdir / f"kafka-{n}").start()
+
+
+def _not_back(deadline_s: float, missing: set[Key], exits: list[int], workdir: Path,
+              worker: WorkerProcess) -> str:
+    """Why broker_loss gave up, with what a flaky run needs to be told apart: which records
+    are missing, how the workers exited, whether the first worker reset its offsets on the
+    new broker (it then ran on its old state until its broker watch stopped it), and the
+    current worker's log."""
+    first_log = workdir / "loss-worker-1.log"
+    resets = first_log.read_text(errors="replace").count("out of range") \
+        if first_log.exists() else 0
+    return (f"output not back within {deadline_s}s: {len(missing)} record(s) missing, e.g. "
+            f"{sorted(missing)[:3]}; exit codes {exits}; the first worker reset "
+            f"{resets} offset(s) as out of range before it exited; current worker's log:\n"
+            f"{worker.log_tail()}")
 
 
 async def broker_loss(port: int, env: dict[str, str], workdir: Path, plan: ReplayPlan,
@@ -90,7 +105,8 @@ async def broker_loss(port: int, env: dict[str, str], workdir: Path, plan: Repla
                     worker = WorkerProcess(url, workdir / f"loss-worker-{restarts + 1}.log",
                                            env, cwd=REPO_ROOT)
                 if time.monotonic() > end:
-                    raise AssertionError(f"output not back within {deadline_s}s")
+                    raise AssertionError(_not_back(deadline_s, want - out.seen(), exits,
+                                                   workdir, worker))
                 await asyncio.sleep(0.2)  # poll interval
             complete_at = max(r.at for r in out.records if r.key in want)
             await settle(out, metrics_port, worker)

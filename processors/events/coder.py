@@ -22,10 +22,11 @@ from processors.events.actors import (
     norm_key,
     text_of,
 )
-from processors.events.counts import extract_counts, finish_counts, settle_shot
+from processors.events.counts import extract_counts
 from processors.events.dates import find_date, is_past_background, parse_published
 from processors.events.docview import DocView
 from processors.events.factuality import factuality, ongoing
+from processors.events.tolls import finish_counts, settle_shot
 from processors.events.triggers import sentence_hits
 from processors.events.types import INCIDENT_TYPES, Hit
 from processors.lang import EVENT_CODES, profile

@@ -10,7 +10,7 @@ line in ``PROFILES``.
 from __future__ import annotations
 
 from processors.lang import de, en, es, fr
-from processors.lang.profile import EventRules, LanguageProfile, LexEntry
+from processors.lang.profile import CountWords, EventRules, LanguageProfile, LexEntry
 
 # Registration order is the order tables merged across languages are built in
 # (English first), and the order of ``CODES``.
@@ -32,5 +32,5 @@ def takes_genitive_s(code: str | None) -> bool:
     return found is not None and found.genitive_s
 
 
-__all__ = ["CODES", "EVENT_CODES", "PROFILES", "EventRules", "LanguageProfile", "LexEntry",
-           "profile", "takes_genitive_s"]
+__all__ = ["CODES", "EVENT_CODES", "PROFILES", "CountWords", "EventRules", "LanguageProfile",
+           "LexEntry", "profile", "takes_genitive_s"]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from processors.lang import lexicon_de as lex
-from processors.lang.profile import EventRules, LanguageProfile, LexEntry
+from processors.lang.profile import CountWords, EventRules, LanguageProfile, LexEntry
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -102,5 +102,112 @@ EVENTS = EventRules(
     sector_of=sector_of, is_role_noun=is_role_noun, prepositions=lex.PREPOSITIONS,
     recipient_prepositions=lex.RECIPIENT_PREPS)
 
+# ----------------------------------------------------------------------- head counts
+NUMBERS = {
+    "eins": 1, "zwei": 2, "zwo": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6,
+    "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12,
+    "dreizehn": 13, "vierzehn": 14, "fünfzehn": 15, "sechzehn": 16, "siebzehn": 17,
+    "achtzehn": 18, "neunzehn": 19, "zwanzig": 20, "dreißig": 30, "vierzig": 40,
+    "fünfzig": 50, "sechzig": 60, "siebzig": 70, "achtzig": 80, "neunzig": 90,
+    "hundert": 100, "tausend": 1000, "beide": 2, "beiden": 2, "dutzend": 12,
+}
+_TENS = {"zwanzig": 20, "dreißig": 30, "vierzig": 40, "fünfzig": 50, "sechzig": 60,
+         "siebzig": 70, "achtzig": 80, "neunzig": 90}
+_UNITS = {"ein": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7,
+          "acht": 8, "neun": 9}
+_COMPOUND = re.compile(r"^(ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun)und"
+                       r"(zwanzig|dreißig|vierzig|fünfzig|sechzig|siebzig|achtzig|neunzig)$")
+
+
+def compound_number(lower: str) -> int | None:
+    """"dreiundzwanzig" → 23 (units before tens)."""
+    if "und" not in lower:
+        return None
+    m = _COMPOUND.match(lower)
+    return _UNITS[m.group(1)] + _TENS[m.group(2)] if m else None
+
+
+COUNTS = CountWords(
+    numbers=NUMBERS,
+    compound_number=compound_number,
+    one=frozenset({"ein", "eine", "einen", "einer", "einem"}),
+    units=frozenset({
+        "prozent", "jahre", "jahren", "jahr", "jährige", "jährigen", "uhr", "km", "kilometer",
+        "kilometern", "meter", "metern", "meilen", "euro", "grad", "minuten", "stunden",
+        "tage", "tagen", "wochen", "monate", "monaten", "mal", "tonnen", "kg", "mm",
+        "millimeter", "schüsse", "punkte", "pfund", "kilo", "hektar", "stimmen", "sitze"}),
+    vague={
+        "dutzende": ("dozens", 24), "dutzenden": ("dozens", 24),
+        "hunderte": ("hundreds", 200), "hunderten": ("hundreds", 200),
+        "tausende": ("thousands", 2000), "tausenden": ("thousands", 2000),
+        "zehntausende": ("tens_of_thousands", 20000),
+        "zehntausenden": ("tens_of_thousands", 20000),
+        "hunderttausende": ("hundreds_of_thousands", 200000),
+        "millionen": ("millions", 2000000), "mehrere": ("several", 2),
+        "mehreren": ("several", 2), "zahlreiche": ("several", 2),
+        "zahlreichen": ("several", 2), "einige": ("some", 2), "einigen": ("some", 2),
+        "viele": ("several", 2), "vielen": ("several", 2)},
+    multipliers={"dutzend": 12, "hundert": 100, "tausend": 1000, "millionen": 1_000_000,
+                 "mio": 1_000_000, "mio.": 1_000_000},
+    qualifiers=(
+        (("mindestens",), "at_least"), (("wenigstens",), "at_least"),
+        (("zumindest",), "at_least"), (("über",), "more_than"), (("mehr", "als"), "more_than"),
+        (("weit", "über"), "more_than"), (("bis", "zu"), "at_most"),
+        (("höchstens",), "at_most"), (("weniger", "als"), "less_than"),
+        (("unter",), "less_than"), (("rund",), "about"), (("etwa",), "about"),
+        (("ca.",), "about"), (("circa",), "about"), (("knapp",), "about"),
+        (("fast",), "about"), (("nahezu",), "about"), (("beinahe",), "about"),
+        (("gut",), "about"), (("schätzungsweise",), "about"), (("ungefähr",), "about"),
+        (("annähernd",), "about")),
+    keywords={
+        "dead": {
+            "getötet": "verb", "tötete": "verb", "töteten": "verb", "tot": "adj",
+            "tote": "noun", "toten": "noun", "todesopfer": "noun", "todesopfern": "noun",
+            "starben": "adj", "starb": "adj", "gestorben": "adj", "ermordet": "verb",
+            "erschossen": "verb", "leben": "adj", "ertrunken": "adj", "umgekommen": "adj",
+            "kamen": "adj"},
+        "injured": {
+            "verletzt": "verb", "verletzte": "verb", "verletzten": "verb",
+            "verwundet": "verb", "verwundete": "verb", "verwundeten": "verb",
+            "schwerverletzte": "noun", "schwerverletzten": "noun", "leichtverletzte": "noun",
+            "leichtverletzten": "noun", "schwerverletzt": "adj", "leichtverletzt": "adj"},
+        "shot": {"beschossen": "verb", "angeschossen": "verb"},
+        "arrested": {
+            "festgenommen": "verb", "verhaftet": "verb", "inhaftiert": "verb",
+            "festnahmen": "noun", "nahm": "verb", "nahmen": "verb", "gewahrsam": "adj"},
+        "participants": {
+            "demonstranten": "noun", "teilnehmer": "noun", "teilnehmern": "noun",
+            "passagiere": "noun", "passagieren": "noun", "fahrgäste": "noun",
+            "fahrgästen": "noun", "streikende": "noun", "streikenden": "noun",
+            "insassen": "noun", "demonstrierten": "adj", "protestierten": "adj",
+            "versammelten": "adj", "pilger": "noun"},
+    },
+    toll_words=frozenset({"todeszahl", "opferzahl", "zahl"}),
+    participant_context=frozenset({"menschen", "personen", "studenten", "arbeiter",
+                                   "beschäftigte", "einwohner"}),
+    stops=frozenset({"und", "aber", "nachdem", "als", "während", "bevor", "seit", "oder",
+                     "dass", "der", "die", "das", "wo"}),
+    relative_pronouns=frozenset({"der", "die", "das"}),
+    right_stops=frozenset({"im", "am", "bei", "mit"}),
+    singular_person=(
+        "mann", "frau", "junge", "mädchen", "kind", "person", "polizist", "soldat", "fahrer",
+        "passant", "jugendliche", "jugendlicher", "beamter", "beamtin", r"\w+jähriger",
+        r"\w+jährige"),
+    plural_person=frozenset({"menschen", "personen", "männer", "frauen", "kinder",
+                             "jugendliche", "polizisten", "soldaten"}),
+    pronouns_one=frozenset({"er"}),
+    modals=frozenset(),
+    conditions=frozenset({"wenn", "falls", "ob"}),
+    negations=frozenset({"nicht", "nie", "kein", "keine"}),
+    none_verbs=frozenset({"wurde", "wurden", "ist", "sind"}),
+    object_skip=frozenset(),
+    object_person=(),
+    self_words=frozenset({"sich"}),
+)
+DATE_NUMBERS = {"einem": 1, "einer": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5,
+                "sechs": 6, "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "zwanzig": 20,
+                "fünfzehn": 15}
+
 PROFILE = LanguageProfile(code="de", name="German", genitive_s=True, country_locale="de",
-                          events=EVENTS, months=MONTHS, weekdays=WEEKDAYS)
+                          events=EVENTS, counts=COUNTS, months=MONTHS, weekdays=WEEKDAYS,
+                          date_numbers=DATE_NUMBERS)

@@ -8,11 +8,12 @@ around it: cue words, accident and intent cues, role nouns, prepositions.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from processors.lang import lexicon_en as lex
-from processors.lang.profile import EventRules, LanguageProfile, LexEntry
+from processors.lang.profile import CountWords, EventRules, LanguageProfile, LexEntry
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -139,5 +140,120 @@ EVENTS = EventRules(
     is_role_noun=is_role_noun, prepositions=PREPOSITIONS,
     recipient_prepositions=RECIPIENT_PREPOSITIONS)
 
-PROFILE = LanguageProfile(code="en", name="English", events=EVENTS, months=MONTHS,
-                          weekdays=WEEKDAYS)
+# ----------------------------------------------------------------------- head counts
+NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
+    "both": 2, "a dozen": 12, "dozen": 12,
+}
+_COMPOUND = re.compile(r"^(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-"
+                       r"(one|two|three|four|five|six|seven|eight|nine)$")
+
+
+def compound_number(lower: str) -> int | None:
+    """"twenty-three" → 23."""
+    if "-" not in lower:
+        return None
+    m = _COMPOUND.match(lower)
+    return NUMBERS[m.group(1)] + NUMBERS[m.group(2)] if m else None
+
+
+COUNTS = CountWords(
+    numbers=NUMBERS,
+    compound_number=compound_number,
+    one=frozenset({"a", "an", "one", "single"}),
+    units=frozenset({
+        "percent", "per", "year", "years", "year-old", "years-old", "old", "a.m.", "p.m.",
+        "am", "pm", "km", "kilometer", "kilometers", "kilometres", "meter", "meters",
+        "metres", "miles", "mile", "euro", "dollar", "dollars", "cent", "cents", "degrees",
+        "minutes", "hours", "days", "weeks", "months", "times", "tons", "kg", "block",
+        "calibre", "caliber", "mm", "millimeter", "rounds", "shots", "feet", "foot",
+        "inches", "square", "acres", "points", "th", "st", "nd", "rd", "pounds", "kilo",
+        "mph", "mbar", "hectares", "votes", "seats", "lbs"}),
+    vague={
+        "dozens": ("dozens", 24), "scores": ("scores", 40), "hundreds": ("hundreds", 200),
+        "thousands": ("thousands", 2000), "millions": ("millions", 2000000),
+        "several": ("several", 2), "numerous": ("several", 2), "some": ("some", 2),
+        "few": ("some", 2), "many": ("several", 2)},
+    multipliers={"dozen": 12, "hundred": 100, "thousand": 1000, "million": 1_000_000,
+                 "million.": 1_000_000},
+    qualifiers=(
+        (("at", "least"), "at_least"), (("no", "fewer", "than"), "at_least"),
+        (("no", "less", "than"), "at_least"), (("more", "than"), "more_than"),
+        (("over",), "more_than"), (("upwards", "of"), "more_than"), (("up", "to"), "at_most"),
+        (("at", "most"), "at_most"), (("as", "many", "as"), "at_most"),
+        (("fewer", "than"), "less_than"), (("less", "than"), "less_than"),
+        (("under",), "less_than"), (("about",), "about"), (("around",), "about"),
+        (("some",), "about"), (("approximately",), "about"), (("roughly",), "about"),
+        (("nearly",), "about"), (("almost",), "about"), (("an", "estimated"), "about"),
+        (("estimated",), "about")),
+    keywords={
+        "dead": {
+            "killed": "verb", "kill": "verb", "kills": "verb", "killing": "verb",
+            "dead": "adj", "died": "adj", "die": "adj", "dies": "adj", "slain": "adj",
+            "deaths": "noun", "fatalities": "noun", "fatally": "adj", "murdered": "verb",
+            "bodies": "noun", "lives": "adj", "perished": "adj", "drowned": "adj"},
+        "injured": {
+            "injured": "verb", "injuring": "verb", "wounded": "verb", "wounding": "verb",
+            "hurt": "verb", "injuries": "noun", "hospitalized": "adj",
+            "hospitalised": "adj"},
+        "shot": {"shot": "verb", "shooting": "verb", "shoots": "verb"},
+        "arrested": {
+            "arrested": "verb", "arresting": "verb", "detained": "verb", "detaining": "verb",
+            "jailed": "verb", "arrests": "noun", "custody": "adj", "imprisoned": "verb"},
+        "participants": {
+            "protesters": "noun", "protestors": "noun", "demonstrators": "noun",
+            "marchers": "noun", "strikers": "noun", "participants": "noun",
+            "passengers": "noun", "demonstrated": "adj", "protested": "adj",
+            "rallied": "adj", "marched": "adj", "gathered": "adj", "pilgrims": "noun"},
+    },
+    toll_words=frozenset({"toll"}),
+    participant_context=frozenset({"people", "students", "workers", "residents"}),
+    stops=frozenset({"and", "but", "after", "when", "while", "before", "since", "or",
+                     "which", "who", "that", "where"}),
+    relative_pronouns=frozenset({"that"}),
+    right_stops=frozenset({"in", "at", "on", "near", "during", "by", "into", "outside",
+                           "inside", "through", "with", "while", "for"}),
+    singular_person=(
+        "man", "woman", "boy", "girl", "child", "person", "teen", "teenager", "officer",
+        "victim", "student", "baby", "toddler", "infant", "son", "daughter", "father",
+        "mother", "brother", "sister", "friend", "suspect", "gunman", "bystander", "driver",
+        "passenger", "pedestrian", "resident", "soldier", "policeman", "worker", "youth",
+        "juvenile", "adult", r"\d+-year-old", "year-old"),
+    plural_person=frozenset({
+        "men", "women", "people", "persons", "boys", "girls", "children", "kids", "adults",
+        "teens", "teenagers", "officers", "deputies", "students", "victims", "others",
+        "brothers", "sisters", "sons", "daughters", "juveniles", "males", "females",
+        "toddlers", "infants", "babies", "residents", "friends", "relatives", "customers",
+        "soldiers", "police", "civilians"}),
+    pronouns_one=frozenset({"he", "she"}),
+    modals=frozenset({"to", "would", "'d", "could", "might", "may", "will", "'ll", "should",
+                      "can", "must", "wo", "ca"}),
+    conditions=frozenset({"if", "whether", "unless"}),
+    negations=frozenset({"not", "n't", "never"}),
+    none_verbs=frozenset({"was", "were", "is", "are", "been", "be", "being", "else", "one",
+                          "other", "others", "seriously", "critically", "reportedly",
+                          "immediately", "physically", "also"}),
+    object_skip=frozenset({"his", "her", "their", "a", "an", "the", "its", "one", "another",
+                           "own", "young", "infant", "baby", "little", "teenage", "elderly",
+                           "old", "unarmed", "pregnant", "estranged", "ex", "former", "-"}),
+    object_person=(
+        "man", "woman", "boy", "girl", "child", "person", "teen", "teenager", "officer",
+        "deputy", "trooper", "victim", "student", "baby", "toddler", "infant", "son",
+        "daughter", "father", "mother", "brother", "sister", "friend", "bystander", "driver",
+        "pedestrian", "resident", "neighbou?r", "wife", "husband", "girlfriend", "boyfriend",
+        "grandfather", "grandmother", "grandson", "granddaughter", "uncle", "aunt", "nephew",
+        "niece", "cousin", "stepfather", "stepmother", "stepson", "stepdaughter", "roommate",
+        "classmate", "relative", "customer", "clerk", "employee", "worker", "guard", "pastor",
+        "deacon", "fiancee?", "partner", "kid", r"\d+-year-old"),
+    self_words=frozenset({"himself", "herself", "themself"}),
+)
+DATE_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "a": 1, "an": 1, "fifteen": 15,
+                "twenty": 20}
+
+PROFILE = LanguageProfile(code="en", name="English", events=EVENTS, counts=COUNTS,
+                          months=MONTHS, weekdays=WEEKDAYS, date_numbers=DATE_NUMBERS)

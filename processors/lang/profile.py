@@ -72,6 +72,39 @@ class EventRules:
 
 
 @dataclass(frozen=True, slots=True)
+class CountWords:
+    """A language's words for head counts (processors/events/counts.py, numbers.py).
+
+    Counts work on tokens and do not know the sentence's language: the tables of every
+    language with count words are merged there. All words are lower case.
+    """
+
+    numbers: dict[str, int]  # "three" → 3
+    compound_number: Callable[[str], int | None]  # "twenty-three", "dreiundzwanzig"
+    one: frozenset[str]  # articles and "one" before a singular person noun
+    units: frozenset[str]  # after a number, it is no head count: "30 years", "5 Uhr"
+    vague: dict[str, tuple[str, int]]  # "dozens" → (qualifier, floor)
+    multipliers: dict[str, int]  # "3 million", "drei Dutzend"
+    qualifiers: tuple[tuple[tuple[str, ...], str], ...]  # ("at", "least") → "at_least"
+    keywords: dict[str, dict[str, str]]  # kind → word → "verb", "noun" or "adj"
+    toll_words: frozenset[str]  # "death toll rose to 30": a sentence may state a count
+    participant_context: frozenset[str]  # people who take part when the event is a protest
+    stops: frozenset[str]  # words that end the search for a count's number
+    relative_pronouns: frozenset[str]  # stops, except to the left of the count word
+    right_stops: frozenset[str]  # prepositions after an active verb: no object count
+    singular_person: tuple[str, ...]  # regex alternatives of one person ("man", "Frau")
+    plural_person: frozenset[str]
+    pronouns_one: frozenset[str]  # "he", "er": one person
+    modals: frozenset[str]  # before a casualty word: not a toll ("plans to kill")
+    conditions: frozenset[str]
+    negations: frozenset[str]
+    none_verbs: frozenset[str]  # words between "no one" and the casualty word
+    object_skip: frozenset[str]  # modifiers before an object person noun
+    object_person: tuple[str, ...]  # regex alternatives of one person as an object
+    self_words: frozenset[str]  # "killed himself"
+
+
+@dataclass(frozen=True, slots=True)
 class LanguageProfile:
     """What is specific to one language, for every part of the processors that needs it."""
 
@@ -84,6 +117,10 @@ class LanguageProfile:
     country_locale: str | None = None
     # The event coder's rules; None: events are not coded in this language.
     events: EventRules | None = None
-    # Month and weekday words (lower case) for event dates.
+    # Head-count words; None: counts ignore this language's words.
+    counts: CountWords | None = None
+    # Month and weekday words (lower case) for event dates and for what is no head count.
     months: dict[str, int] = field(default_factory=dict)
     weekdays: dict[str, int] = field(default_factory=dict)
+    # Small numbers in relative dates: "two years ago", "vor drei Jahren".
+    date_numbers: dict[str, int] = field(default_factory=dict)

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from processors.events import code_events_text
-from processors.events.counts import extract_counts, finish_counts, settle_shot
+from processors.events.counts import extract_counts
+from processors.events.tolls import finish_counts, settle_shot
 from processors.news_names import add_news_names
 from processors.pipelines import NER_COMPONENTS, is_installed, load_pipeline
 

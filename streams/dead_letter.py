@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import faust
 
-from processors.article import RejectedInput
+from processors.pipeline.outputs import reason_of
 from processors.records import DeadLetterHeaders
 from streams import metrics
 from streams.messages import header_items
@@ -20,14 +20,6 @@ log = logging.getLogger(__name__)
 # Dead-lettered payloads above this are cut (header ``wirestream.truncated``)
 # so a hostile giant message cannot wedge the producer.
 MAX_DEAD_LETTER_BYTES = 8 * 1024 * 1024
-
-
-def reason_of(exc: BaseException) -> str:
-    """The short reason code for headers and metric labels (a small fixed set)."""
-    if isinstance(exc, RejectedInput):
-        return exc.reason
-    reason = getattr(exc, "reason", None)
-    return reason if isinstance(reason, str) else "internal_error"
 
 
 def dead_letter_record(message: Any, exc: BaseException, stage: str,
@@ -64,9 +56,3 @@ class DeadLetters:
         key, value, headers = dead_letter_record(delivery.message, exc, delivery.stage,
                                                  payload)
         await delivery.send(self.topic, key, value, headers)
-
-
-class EnrichmentFailed(RuntimeError):
-    """spaCy or another enrichment step raised on this article."""
-
-    reason = "enrichment_failed"

@@ -25,7 +25,10 @@ from processors.enrich import (
     split_by_words,
 )
 from processors.language import language_label
+from processors.pipeline.outputs import EVENTS, Reject
+from processors.pipeline.publish import publish_step, retraction_step
 from processors.records import (
+    EnrichedRecord,
     Enrichment,
     EnrichmentError,
     Entity,
@@ -34,12 +37,10 @@ from processors.records import (
     RoutedEnvelope,
     decode,
     encode,
-    enriched_record,
-    retraction_record,
 )
 from streams import metrics
 from streams.broker import init_pool_child
-from streams.dead_letter import DeadLetters, EnrichmentFailed
+from streams.dead_letter import DeadLetters
 from streams.delivery import Delivery, DeliveryFailed, RetryPolicy
 from streams.messages import utc_now
 
@@ -225,31 +226,23 @@ class EnrichStage:
 
     async def _retract(self, message: Any, envelope: RoutedEnvelope,
                        delivery: Delivery) -> None:
-        record = retraction_record(
-            envelope.article, dedup=envelope.dedup, received_at=envelope.received_at,
-            retracted_at=utc_now(), source=envelope.source, worker=self.worker_name)
-        await delivery.send(self.out, message.key, encode(record))
+        for send in retraction_step(envelope, worker=self.worker_name, at=utc_now(),
+                                    tombstones=self.settings.tombstones):
+            await delivery.send(self.out, send.key,
+                                None if send.record is None else encode(send.record))
         metrics.STAGE_ITEMS_OUT.labels("enrich").inc()
-        if self.settings.tombstones:
-            await delivery.send(self.out, message.key, None)
 
     async def _publish(self, message: Any, envelope: RoutedEnvelope, result: Result,
                        delivery: Delivery) -> None:
-        if isinstance(result, EnrichmentError):
-            exc = EnrichmentFailed(f"{result.stage}: {result.error_class}: {result.message}")
-            await self.dead.send(delivery, exc)
+        sends = publish_step(envelope, result, worker=self.worker_name, at=utc_now())
+        if isinstance(sends, Reject):
+            await self.dead.send(delivery, sends.error)
             return
-        record = enriched_record(
-            envelope.article, result, dedup=envelope.dedup,
-            received_at=envelope.received_at, enriched_at=utc_now(),
-            source=envelope.source, worker=self.worker_name,
-        )
-        await delivery.send(self.out, message.key, encode(record))
-        if self.events is not None:
-            # After the article record, so a consumer joining events to articles finds it;
-            # key = event id, so a repeat after a crash replaces rather than adds.
-            for event in record.events:
-                await delivery.send(self.events, event.event_id.encode(), encode(event))
+        for send in sends:
+            topic = self.events if send.topic == EVENTS else self.out
+            if topic is not None:  # no events topic: the record still lists them
+                await delivery.send(topic, send.key, encode(send.record))
+        record: EnrichedRecord = sends[0].record
         self._count(record.entities, record.events, record.language, record.model)
         now = time.time()
         metrics.LAST_PROCESSED.set(now)

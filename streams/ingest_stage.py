@@ -10,9 +10,9 @@ from typing import Any
 import faust
 
 from config.settings import Settings
-from processors.article import Article
-from processors.formats import split_raw
-from processors.records import ArticleEnvelope, Source, encode
+from processors.pipeline.ingest import ParseLimits, ingest_step
+from processors.pipeline.outputs import Reject
+from processors.records import Source, encode
 from streams import metrics
 from streams.dead_letter import DeadLetters
 from streams.delivery import Delivery, RetryPolicy
@@ -28,6 +28,9 @@ class IngestStage:
         self.out = out
         self.dead = dead
         self.policy = policy or RetryPolicy()
+        self.limits = ParseLimits(max_bytes=settings.max_message_bytes,
+                                  max_body_chars=settings.max_body_chars,
+                                  zones=settings.source_timezones)
 
     async def run(self, stream: faust.StreamT) -> None:
         # Faust acks an event when the loop asks for the next one: everything derived
@@ -43,32 +46,21 @@ class IngestStage:
         metrics.STAGE_ITEMS_IN.labels("ingest").inc()
         started = time.perf_counter()
         payload = message.value  # None for a tombstone: rejected, dead-lettered as null
-        parse = functools.partial(
-            split_raw, payload, content_type=header(message.headers, "content-type"),
-            max_bytes=self.settings.max_message_bytes,
-            max_body_chars=self.settings.max_body_chars,
-            zones=self.settings.source_timezones, standalone=False)
-        try:
-            # Typical items parse in well under a millisecond; a big body (HTML
-            # clean-up of up to max_message_bytes) goes to a thread so heartbeats
-            # and the other agents keep running.
-            parts = (parse() if len(payload or b"") < _INLINE_PARSE_BYTES
-                     else await asyncio.get_running_loop().run_in_executor(None, parse))
-        except Exception as exc:  # anything the parser raises: dead-letter, never crash
-            await self.dead.send(delivery, exc, payload=payload)
-            return
-        finally:
-            metrics.PROCESSING_SECONDS.labels("ingest").observe(time.perf_counter() - started)
-        for part in parts:  # a NewsML-G2 newsMessage or a feed carries several items
-            if not isinstance(part.outcome, Article):
-                # The photo next to a story, a broken entry: dead-lettered on its own,
-                # with its own original bytes, while the message's articles go on.
-                await self.dead.send(delivery, part.outcome, payload=part.original)
+        step = functools.partial(
+            ingest_step, payload, content_type=header(message.headers, "content-type"),
+            received_at=seconds_to_iso(message.timestamp),
+            source=Source(topic=message.topic, partition=message.partition,
+                          offset=message.offset),
+            limits=self.limits)
+        # Typical items parse in well under a millisecond; a big body (HTML clean-up of
+        # up to max_message_bytes) goes to a thread so heartbeats and the other agents
+        # keep running.
+        outcome = (step() if len(payload or b"") < _INLINE_PARSE_BYTES
+                   else await asyncio.get_running_loop().run_in_executor(None, step))
+        metrics.PROCESSING_SECONDS.labels("ingest").observe(time.perf_counter() - started)
+        for item in outcome:
+            if isinstance(item, Reject):
+                await self.dead.send(delivery, item.error, payload=item.payload)
                 continue
-            article = part.outcome
-            envelope = ArticleEnvelope(
-                article=article, received_at=seconds_to_iso(message.timestamp),
-                source=Source(topic=message.topic, partition=message.partition,
-                              offset=message.offset))
-            await delivery.send(self.out, article.id.encode(), encode(envelope))
+            await delivery.send(self.out, item.key, encode(item.record))
             metrics.STAGE_ITEMS_OUT.labels("ingest").inc()

@@ -22,14 +22,15 @@ import faust
 from config.settings import Settings
 from processors.article import Article
 from processors.near_duplicates import Fingerprint, article_text, fingerprint, open_store
-from processors.records import RoutedEnvelope, decode, duplicate_record, encode
+from processors.pipeline.near_duplicates import near_duplicate_step
+from processors.pipeline.outputs import DUPLICATES
+from processors.records import RoutedEnvelope, decode, encode
 from processors.story_matcher import StoryMatcher
-from processors.versions import is_correction
 from streams import metrics
 from streams.dead_letter import DeadLetters
 from streams.delivery import Delivery, RetryPolicy
 from streams.index_changelog import ChangelogStore, catch_up
-from streams.messages import iso_to_seconds, utc_now
+from streams.messages import utc_now
 
 log = logging.getLogger(__name__)
 
@@ -131,29 +132,13 @@ class NearDuplicateStage:
 
     async def _one(self, message: Any, envelope: RoutedEnvelope, fp: Fingerprint,
                    delivery: Delivery) -> None:
-        article = envelope.article
-        dedup = envelope.dedup
-        if envelope.retract:
-            # A killed story leaves the index: later copies must not join a dead story.
-            dedup.story_id = self.matcher.forget(article.id)
-            await delivery.send(self.out, message.key, encode(envelope))
-            metrics.STAGE_ITEMS_OUT.labels("near_duplicates").inc()
-            return
-        match = self.matcher.observe(article.id, article.headline, fp,
-                                     iso_to_seconds(envelope.received_at),
-                                     is_correction(article))
-        dedup.story_id = match.story_id
-        dedup.duplicate_of = match.duplicate_of
-        dedup.similarity = match.similarity
-        dedup.corrects = match.corrects
-        if match.is_duplicate:
-            dedup.verdict = "duplicate"
-            metrics.DEDUP_VERDICTS.labels("duplicate").inc()
-            record = duplicate_record(article, dedup=dedup, received_at=envelope.received_at,
-                                      seen_at=utc_now(), source=envelope.source,
-                                      worker=self.worker_name)
-            await delivery.send(self.duplicates, message.key, encode(record))
-            if not self.settings.duplicates_to_enriched:
-                return
-        await delivery.send(self.out, message.key, encode(envelope))
-        metrics.STAGE_ITEMS_OUT.labels("near_duplicates").inc()
+        sends = near_duplicate_step(
+            envelope, fp, self.matcher, duplicates_to_enriched=self.settings.duplicates_to_enriched,
+            worker=self.worker_name, seen_at=utc_now())
+        for send in sends:
+            if send.topic == DUPLICATES:
+                metrics.DEDUP_VERDICTS.labels("duplicate").inc()
+                await delivery.send(self.duplicates, send.key, encode(send.record))
+            else:
+                await delivery.send(self.out, send.key, encode(send.record))
+                metrics.STAGE_ITEMS_OUT.labels("near_duplicates").inc()

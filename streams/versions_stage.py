@@ -12,22 +12,16 @@ import heapq
 import logging
 import time
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
 import faust
 
 from config.settings import Settings
-from processors.records import (
-    ArticleEnvelope,
-    ReleaseRequest,
-    RoutedEnvelope,
-    Source,
-    dedup_block,
-)
+from processors.pipeline.versions import VersionStep, release_step, version_step
+from processors.records import ArticleEnvelope, ReleaseRequest
 from processors.records import decode as decode_record
 from processors.records import encode as encode_record
-from processors.records.common import Verdict
-from processors.versions import decide, parse_time, release
+from processors.versions import parse_time
 from streams import metrics
 from streams.admin import topic_configs
 from streams.dead_letter import DeadLetters
@@ -100,55 +94,37 @@ class VersionsStage:
             metrics.PROCESSING_SECONDS.labels("versions").observe(time.perf_counter() - started)
 
     async def _decide(self, envelope: ArticleEnvelope, delivery: Delivery) -> None:
-        article = envelope.article
-        key = article.id
-        state = self._get(key)
-        decision = decide(state, article, datetime.now(UTC))
-        if decision.retract:
-            # Same path as the article versions, so a consumer never sees the kill
-            # overtaken by the version it retracts.
-            await self._forward(envelope, decision.verdict, decision.supersedes, delivery,
-                                retract=True)
-        if decision.publish:
-            await self._forward(envelope, decision.verdict, decision.supersedes, delivery)
+        key = envelope.article.id
+        step = version_step(envelope, self._get(key), datetime.now(UTC))
+        await self._send(step, delivery)
         # The story's state changes only once what it decided is written: a version whose
         # output failed (and went to the dead-letter topic) is not "seen", so a redelivery
         # of it is not dropped as one; and a crash before this point replays the input
         # against the old state instead of dropping it as a redelivery.
         if not await delivery.confirm():
             return
-        metrics.DEDUP_VERDICTS.labels(decision.verdict).inc()
-        if decision.state is not state:  # redeliveries and stale copies change nothing
-            self._put(key, decision.state)
-        if decision.release_at:
-            self._schedule(key, decision.release_at)
+        metrics.DEDUP_VERDICTS.labels(step.verdict).inc()
+        if step.state is not None:
+            self._put(key, step.state)
+        if step.release_at:
+            self._schedule(key, step.release_at)
 
-    async def _forward(self, envelope: ArticleEnvelope, verdict: str,
-                       supersedes: int | None, delivery: Delivery, retract: bool = False
-                       ) -> None:
-        routed = RoutedEnvelope(article=envelope.article, received_at=envelope.received_at,
-                                source=envelope.source,
-                                # Only publishing verdicts get here (new, update,
-                                # correction, released, kill): never held or redelivery.
-                                dedup=dedup_block(cast(Verdict, verdict),
-                                                  supersedes=supersedes),
-                                retract=retract)
-        await delivery.send(self.out, envelope.article.id.encode(), encode_record(routed))
-        metrics.STAGE_ITEMS_OUT.labels("versions").inc()
+    async def _send(self, step: VersionStep, delivery: Delivery) -> None:
+        for send in step.sends:
+            await delivery.send(self.out, send.key, encode_record(send.record))
+            metrics.STAGE_ITEMS_OUT.labels("versions").inc()
 
     async def _release(self, key: str, delivery: Delivery) -> None:
-        released = release(self._get(key), datetime.now(UTC))
-        if released is None:  # already released, superseded or not due: nothing to do
+        step = release_step(self._get(key), datetime.now(UTC), received_at=utc_now(),
+                            source_topic=self.source.get_topic_name())
+        if step is None:  # already released, superseded or not due: nothing to do
             log.debug("release of %s: nothing held or not due", key)
             return
-        article, decision = released
-        held_envelope = ArticleEnvelope(
-            article=article, received_at=utc_now(),
-            source=Source(topic=self.source.get_topic_name(), partition=-1, offset=-1))
-        await self._forward(held_envelope, decision.verdict, decision.supersedes, delivery)
+        await self._send(step, delivery)
         if await delivery.confirm():
-            self._put(key, decision.state)
-            metrics.DEDUP_VERDICTS.labels(decision.verdict).inc()
+            if step.state is not None:
+                self._put(key, step.state)
+            metrics.DEDUP_VERDICTS.labels(step.verdict).inc()
 
     def _schedule(self, key: str, release_at: str) -> None:
         when = parse_time(release_at)

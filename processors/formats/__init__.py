@@ -382,7 +382,7 @@ def _fits(outcome: Outcome, original: bytes, max_bytes: int) -> Outcome:
 
 
 def split_raw(
-    payload: bytes,
+    payload: bytes | None,
     *,
     content_type: str | None = None,
     max_bytes: int = 2_000_000,

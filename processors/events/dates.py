@@ -19,19 +19,12 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
-_WEEKDAYS = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
-    "sunday": 6, "montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4,
-    "samstag": 5, "sonnabend": 5, "sonntag": 6,
-}
-_MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
-    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11,
-    "nov": 11, "december": 12, "dec": 12, "januar": 1, "jänner": 1, "februar": 2,
-    "märz": 3, "mai": 5, "juni": 6, "juli": 7, "oktober": 10, "okt": 10, "dezember": 12,
-    "dez": 12,
-}
+from processors.lang import PROFILES
+
+# Month and weekday words of every language with a profile (processors/lang/), merged:
+# a date is found in a sentence without knowing its language.
+_WEEKDAYS: dict[str, int] = {w: d for p in PROFILES.values() for w, d in p.weekdays.items()}
+_MONTHS: dict[str, int] = {w: m for p in PROFILES.values() for w, m in p.months.items()}
 _MONTH_RE = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
 _WD_RE = "|".join(_WEEKDAYS)
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -60,10 +53,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("ago", re.compile(r"\b(?:(\w+)\s+(years?|months?|weeks?)\s+ago|vor\s+(\w+)\s+"
                        r"(Jahren|Monaten|Wochen))\b", re.I)),
 ]
-_SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-          "eight": 8, "nine": 9, "ten": 10, "einem": 1, "einer": 1, "zwei": 2, "drei": 3,
-          "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9, "zehn": 10,
-          "a": 1, "an": 1, "fifteen": 15, "twenty": 20, "zwanzig": 20, "fünfzehn": 15}
+_SMALL: dict[str, int] = {w: n for p in PROFILES.values() for w, n in p.date_numbers.items()}
 
 
 def parse_published(published_at: str | None) -> date | None:

@@ -22,12 +22,8 @@ from processors.lang import PROFILES
 COUNTRIES_FILE = Path(__file__).resolve().parents[1] / "config" / "gazetteer" / "countries.json"
 # pycountry locales of the languages with a profile (English names are the source).
 TRANSLATIONS = tuple(p.country_locale for p in PROFILES.values() if p.country_locale)
-# German adjectives inflect: iranisch, iranische, iranischen, iranischer, iranisches, iranischem.
-_DE_ENDINGS = ("", "e", "en", "er", "es", "em")
-# Compass prefixes glue onto German adjectives: "ostiranischen", "nordsyrische".
-_DE_PREFIXES = ("", "ost", "west", "nord", "süd", "nordost", "nordwest", "südost", "südwest",
-                "zentral", "pro", "anti")
-_NO_PREFIX_STEMS = frozenset({"amerikanisch", "irisch"})
+_DEMONYM_RULES = tuple((p.demonym_key, p.demonym_forms) for p in PROFILES.values()
+                       if p.demonym_key and p.demonym_forms)
 # Names shared by more than one country are left out rather than guessed.
 _AMBIGUOUS = frozenset({"korea", "congo", "kongo", "guinea", "virgin islands"})
 
@@ -122,21 +118,13 @@ class CountryIndex:
             if "name" in entry:  # a friendlier English name than ISO's ("Russia")
                 country = self.by_code[code]
                 self.by_code[code] = Country(code, country.alpha3, entry["name"], country.historic)
-            for word in entry["adjectives_en"]:
-                self._demonyms[word] = code
-                if not word.endswith(("ese", "sh", "ch", "ss", ".")):
-                    self._demonyms[word + "s"] = code  # "Iranians"
+            # Each language's demonyms in the forms its profile makes of them.
+            for key, forms in _DEMONYM_RULES:
+                for word in entry[key]:
+                    for form in forms(word):
+                        self._demonyms[form] = code
             for word in entry["people"]:
                 self._demonyms[word] = code
-            for stem in entry["adjective_stems_de"]:
-                # "südamerikanisch" is South American, "nordirisch" British: no prefixes.
-                prefixes = ("",) if stem in _NO_PREFIX_STEMS else _DE_PREFIXES
-                for prefix in prefixes:
-                    for ending in _DE_ENDINGS:
-                        form = prefix + stem + ending
-                        self._demonyms[form] = code
-                        if ending:  # capitalised bare stem is the language: "auf Deutsch"
-                            self._demonyms[form[:1].upper() + form[1:]] = code
         for key in clashes:
             self._by_name.pop(key, None)
 

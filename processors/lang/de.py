@@ -208,6 +208,31 @@ DATE_NUMBERS = {"einem": 1, "einer": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf"
                 "sechs": 6, "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "zwanzig": 20,
                 "fünfzehn": 15}
 
+# ------------------------------------------------------------------------- demonyms
+# Adjectives inflect: iranisch, iranische, iranischen, iranischer, iranisches, iranischem.
+_ADJECTIVE_ENDINGS = ("", "e", "en", "er", "es", "em")
+# Compass prefixes glue onto adjectives: "ostiranischen", "nordsyrische".
+_ADJECTIVE_PREFIXES = ("", "ost", "west", "nord", "süd", "nordost", "nordwest", "südost",
+                       "südwest", "zentral", "pro", "anti")
+# "südamerikanisch" is South American, "nordirisch" British: no prefixes.
+_NO_PREFIX_STEMS = frozenset({"amerikanisch", "irisch"})
+
+
+def demonym_forms(stem: str) -> tuple[str, ...]:
+    """Every inflected (and compass-prefixed) form of an adjective stem; inflected forms
+    also capitalised ("Iranische"), the bare stem not ("auf Deutsch" is the language)."""
+    out: list[str] = []
+    prefixes = ("",) if stem in _NO_PREFIX_STEMS else _ADJECTIVE_PREFIXES
+    for prefix in prefixes:
+        for ending in _ADJECTIVE_ENDINGS:
+            form = prefix + stem + ending
+            out.append(form)
+            if ending:
+                out.append(form[:1].upper() + form[1:])
+    return tuple(out)
+
+
 PROFILE = LanguageProfile(code="de", name="German", genitive_s=True, country_locale="de",
                           events=EVENTS, counts=COUNTS, months=MONTHS, weekdays=WEEKDAYS,
-                          date_numbers=DATE_NUMBERS)
+                          date_numbers=DATE_NUMBERS, demonym_key="adjective_stems_de",
+                          demonym_forms=demonym_forms)

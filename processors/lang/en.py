@@ -255,5 +255,15 @@ DATE_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
                 "eight": 8, "nine": 9, "ten": 10, "a": 1, "an": 1, "fifteen": 15,
                 "twenty": 20}
 
+
+
+def demonym_forms(word: str) -> tuple[str, ...]:
+    """"Iranian" and its plural "Iranians" (not "Chineses", "Britishs")."""
+    if word.endswith(("ese", "sh", "ch", "ss", ".")):
+        return (word,)
+    return word, word + "s"
+
+
 PROFILE = LanguageProfile(code="en", name="English", events=EVENTS, counts=COUNTS,
-                          months=MONTHS, weekdays=WEEKDAYS, date_numbers=DATE_NUMBERS)
+                          months=MONTHS, weekdays=WEEKDAYS, date_numbers=DATE_NUMBERS,
+                          demonym_key="adjectives_en", demonym_forms=demonym_forms)

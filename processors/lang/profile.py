@@ -115,6 +115,11 @@ class LanguageProfile:
     genitive_s: bool = False
     # pycountry's locale for country names in this language; None: the English source.
     country_locale: str | None = None
+    # Demonyms: the key of this language's list in config/gazetteer/countries.json, and
+    # the surface forms of one listed word ("Iranian" → "Iranians"; "iranisch" →
+    # "iranische", "ostiranischen", ...).
+    demonym_key: str | None = None
+    demonym_forms: Callable[[str], tuple[str, ...]] | None = None
     # The event coder's rules; None: events are not coded in this language.
     events: EventRules | None = None
     # Head-count words; None: counts ignore this language's words.

@@ -6,7 +6,8 @@
         ../shared/data/ner/wikiann/en/test
 
 Formats: ``iob2`` (token<TAB>tag, blank line between sentences, ``#`` lines ignored;
-a ``xx:`` language prefix on tokens, as in WikiANN, is removed), ``conll2003``
+a ``xx:`` language prefix on tokens, as in WikiANN, is removed; Universal NER's
+index<TAB>token<TAB>tag<TAB>…, read as token and tag), ``conll2003``
 (columns, NER tag last, IOB1, ``-DOCSTART-``), ``germeval`` (GermEval 2014 TSV,
 outer tags). Gold and predicted labels go through the same mapping (PER, ORG, LOC,
 MISC; GermEval OTH/deriv/part count as MISC). PER/ORG/LOC make the overall score;
@@ -78,6 +79,9 @@ def read_sentences(path: Path, fmt: str) -> Iterator[Sentence]:
                 continue
             cols = line.split("\t") if fmt != "conll2003" else line.split()
             if fmt == "germeval":
+                token, tag = cols[1], cols[2]
+            elif fmt == "iob2" and len(cols) >= 3 and cols[0].isdigit():
+                # UNER: index, token, tag, then misc and annotator columns
                 token, tag = cols[1], cols[2]
             elif fmt == "iob2":
                 token, tag = _LANG_PREFIX.sub("", cols[0]), cols[-1]

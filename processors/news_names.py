@@ -18,6 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from processors.name_edges import TRIM_PIPE_NAME, register_trim
+
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
@@ -91,4 +93,7 @@ def add_news_names(nlp: Language, path: Path = GAZETTEER) -> bool:
     places = nlp.add_pipe("entity_ruler", name=PLACES_PIPE_NAME, config=config,
                           after="ner" if has_ner else None)
     places.add_patterns(ruler_patterns(path))  # type: ignore[attr-defined]
+    # Last: every span cut to the name (processors/name_edges.py).
+    register_trim()
+    nlp.add_pipe(TRIM_PIPE_NAME, after=PLACES_PIPE_NAME)
     return True

@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 # Components entity extraction needs; everything else is disabled at load time
 # so it costs nothing.
 NER_COMPONENTS = frozenset({"tok2vec", "ner", "entity_ruler", "sentencizer", "senter",
-                            "news_names", "news_names_guard", "news_places"})
+                            "news_names", "news_names_guard", "news_places",
+                            "news_names_trim"})
 # The event coder also reads the parse (main verb, subject, object, negation) and lemmas,
 # where a pipeline has them; without them it falls back to lexicon rules.
 EVENT_COMPONENTS = NER_COMPONENTS | frozenset({

@@ -264,6 +264,13 @@ def demonym_forms(word: str) -> tuple[str, ...]:
     return word, word + "s"
 
 
+# English pipelines (OntoNotes) put the article into a name's span, "the United Nations",
+# and sometimes the possessive, "Iran 's"; names as readers and gold data (Universal NER,
+# CoNLL) count them do not have either.
+NAME_ARTICLES = frozenset({"the"})
+POSSESSIVE_ENDINGS = frozenset({"'s", "\u2019s", "'", "\u2019"})
+
 PROFILE = LanguageProfile(code="en", name="English", events=EVENTS, counts=COUNTS,
                           months=MONTHS, weekdays=WEEKDAYS, date_numbers=DATE_NUMBERS,
-                          demonym_key="adjectives_en", demonym_forms=demonym_forms)
+                          demonym_key="adjectives_en", demonym_forms=demonym_forms,
+                          name_articles=NAME_ARTICLES, possessive_endings=POSSESSIVE_ENDINGS)

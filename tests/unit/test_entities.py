@@ -18,6 +18,15 @@ def test_label_scheme_is_shared_across_languages():
     assert map_label("SOMETHING_NEW") == "MISC"
 
 
+def test_ontonotes_places_are_loc_and_groups_misc_as_gold_data_marks_them():
+    # Universal NER / CoNLL: every kind of place is LOC; nationalities are no place.
+    assert {map_label(x) for x in ("GPE", "LOC", "FAC")} == {"LOC"}
+    assert {map_label(x) for x in ("NORP", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT",
+                                   "LANGUAGE")} == {"MISC"}
+    assert map_label("gpe") == "LOC"
+    assert {map_label(x) for x in ("TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL")} == {None}
+
+
 def test_offsets_are_relative_to_headline_or_body():
     headline, body = "Putin calls Raisi", "Vladimir Putin spoke with Ebrahim Raisi in Moscow."
     text, body_offset = nlp_text(headline, body)

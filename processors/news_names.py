@@ -4,7 +4,8 @@ Small statistical models miss names that wire copy uses every day ("IAEO",
 "UN-Sicherheitsrat", "Kreml"). People, organisations and other names are matched
 before ``ner``, which keeps those spans and predicts around them, except where the
 next word is a capitalised word of the same sentence: "NATO" in "NATO Response
-Force" is the start of a longer name, so the guard leaves it to ``ner``. Places, and
+Force" is the start of a longer name, so the guard leaves it to ``ner``; so is a match
+after a capitalised word that does not begin its sentence ("Deutschen Bundestag"). Places, and
 names the guard let go, are matched after ``ner`` and only where it found nothing: a
 city name inside a longer name the model recognises ("Washington Redskins", "Real
 Madrid") must not be cut out of it. Each span's ``ent_id_`` is the canonical name, so
@@ -52,14 +53,25 @@ def ruler_patterns(path: Path = GAZETTEER, places: bool | None = None
     return patterns
 
 
+def _starts_earlier(doc: Doc, start: int) -> bool:
+    """A capitalised word before ``start`` that does not begin its sentence ("Deutschen
+    Bundestag", "Greater New Orleans"): the name may begin there."""
+    if start < 2:  # nothing before, or only the first word, capitalised anyway
+        return False
+    before, prev = doc[start - 1], doc[start - 2]
+    return (before.is_alpha and before.text[:1].isupper() and not before.is_sent_start
+            and prev.text not in {".", "!", "?", ":", "\n", "\n\n"})
+
+
 def leave_longer_names_to_ner(doc: Doc) -> Doc:
     """Drop a gazetteer match that a capitalised word of the same sentence continues
-    ("NATO Response Force"); the other tokens stay unset, so ``ner`` decides them."""
+    ("NATO Response Force") or begins ("Deutschen Bundestag"); the other tokens stay
+    unset, so ``ner`` decides them."""
     kept = []
     for ent in doc.ents:
         after = doc[ent.end] if ent.end < len(doc) else None
         continued = (after is not None and after.is_alpha and after.text[:1].isupper()
-                     and not after.is_sent_start)
+                     and not after.is_sent_start) or _starts_earlier(doc, ent.start)
         if not continued:
             kept.append(ent)
     if len(kept) != len(doc.ents):

@@ -98,3 +98,15 @@ def test_a_name_the_guard_lets_go_comes_back_when_ner_finds_nothing_there():
     add_news_names(nlp)
     ents = [(e.text, e.label_) for e in nlp("Die IAEO Kontrolleure reisten nach Teheran.").ents]
     assert ("IAEO", "ORG") in ents
+
+
+def test_a_name_a_capitalised_word_begins_is_left_to_ner():
+    nlp = spacy.blank("de")
+    stand_in = nlp.add_pipe("entity_ruler", name="ner")  # stands in for the statistical ner
+    stand_in.add_patterns([{"label": "ORG", "pattern": "Deutschen Bundestag"}])
+    add_news_names(nlp)
+    text = "Eine Biografie beim Deutschen Bundestag. Bundestag und Kreml schweigen."
+    ents = [(e.text, e.label_) for e in nlp(text).ents]
+    # Without the guard the gazetteer's "Bundestag" would have cut the longer name; at a
+    # sentence start, after ".", the capital says nothing and the gazetteer keeps it.
+    assert ents == [("Deutschen Bundestag", "ORG"), ("Bundestag", "ORG"), ("Kreml", "ORG")]

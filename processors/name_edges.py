@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from processors.lang import profile
+from wirestream.processors.lang import profile
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token

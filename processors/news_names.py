@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from processors.name_edges import TRIM_PIPE_NAME, register_trim
+from wirestream.processors.name_edges import TRIM_PIPE_NAME, register_trim
 
 if TYPE_CHECKING:
     from spacy.language import Language

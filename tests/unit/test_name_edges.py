@@ -6,8 +6,8 @@ from __future__ import annotations
 import spacy
 from spacy.tokens import Doc, Span
 
-from processors.name_edges import TRIM_PIPE_NAME, trim_names
-from processors.news_names import PLACES_PIPE_NAME, add_news_names
+from wirestream.processors.name_edges import TRIM_PIPE_NAME, trim_names
+from wirestream.processors.news_names import PLACES_PIPE_NAME, add_news_names
 
 
 def _doc(lang: str, words: list[str], ents: list[tuple[int, int, str]]) -> Doc:

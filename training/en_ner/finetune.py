@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 from eval_ner import read_sentences, spans
 
-from processors.entities import map_label
-from processors.name_edges import trim_names
-from processors.pipelines import pipeline_source
+from wirestream.processors.entities import map_label
+from wirestream.processors.name_edges import trim_names
+from wirestream.processors.pipelines import pipeline_source
 
 PLACES = {"GPE", "LOC", "FAC"}
 CORE = ("PER", "ORG", "LOC")

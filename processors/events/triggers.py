@@ -299,14 +299,23 @@ def _clauses(sent: Span, rules: EventRules) -> list[tuple[int, int, bool, str]]:
         out.append((start, sent.end))  # type: ignore[arg-type]
     doc = sent.doc
     result: list[tuple[int, int, bool, str]] = []
+    carried = ""  # "dass „...": a lone subordinator before a quote opens the next clause
     for s, e in out:  # type: ignore[misc]
         first = doc[s].lower_
         sub = first in subs or (first == "um" and any(doc[i].lower_ == "zu" for i in range(s, e)))
-        if first in _RELATIVE_PRONOUNS and s > sent.start \
-                and doc[s - 1].text != ",":
-            sub = False
+        if first in _RELATIVE_PRONOUNS and (s == sent.start or doc[s - 1].text != ","):
+            sub = False  # "Die Regierung lehnte ... ab": an article, not a relative clause
+        if carried and not sub:
+            sub, first = True, carried
+        carried = first if sub and e - s == 1 else ""
         result.append((s, e, sub, first if sub else ""))
     return result
+
+
+def clauses_of(sent: Span, rules: EventRules) -> list[tuple[int, int, bool, str]]:
+    """The sentence's clauses as the parse-free rules cut it (start, end, subordinate,
+    subordinator)."""
+    return _clauses(sent, rules)
 
 
 def free_hits(sent: Span, sent_index: int, rules: EventRules) -> list[Hit]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from msgspec import UNSET, Meta, Struct, UnsetType
+from msgspec import UNSET, Meta, Struct, UnsetType, field
 
 from processors.records.common import Fraction
 from processors.records.entities import Alpha3, Field, Offset
@@ -72,6 +72,13 @@ class Trigger(Struct, kw_only=True, forbid_unknown_fields=True):
     end: Offset
 
 
+class EventMention(Struct, kw_only=True, forbid_unknown_fields=True):
+    """One place the article tells the event: its trigger word and evidence sentence."""
+
+    trigger: Trigger
+    evidence: Span
+
+
 class EventLocation(Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """Where it happened: a place entity (coordinates when geocoded)."""
 
@@ -109,6 +116,10 @@ class Event(Struct, kw_only=True, forbid_unknown_fields=True):
     counts: Counts
     trigger: Trigger
     evidence: Span
+    mentions: Annotated[list[EventMention], Meta(description=(
+        "every mention of this event in the article (headline and body), in text order; "
+        "trigger and evidence above are the first body mention; empty in records written "
+        "before mentions were merged"))] = field(default_factory=list)
     factuality: Literal["asserted", "negated", "hypothetical", "reported_speech"]
     is_background: bool
     confidence: Fraction

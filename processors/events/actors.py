@@ -61,7 +61,22 @@ def _country_of_name(name: str) -> str | None:
     try:
         return str(pycountry.countries.lookup(name).alpha_3)
     except LookupError:
+        pass
+    from processors.countries import country_index
+
+    found = country_index().by_name(name)  # other languages' names ("Russland")
+    return found.alpha3 if found is not None else None
+
+
+@lru_cache(maxsize=4096)
+def _demonym_country(word: str) -> dict[str, Any] | None:
+    from processors.countries import country_index
+
+    country = country_index().by_demonym(word)
+    if country is None:
         return None
+    return {"id": f"iso3166:{country.alpha2}", "name": country.name, "label": "LOC",
+            "country": country.alpha3}
 
 
 @lru_cache(maxsize=512)
@@ -118,6 +133,13 @@ def mentions_from_doc(doc: Doc) -> tuple[list[Mention], list[Mention]]:
         if label is None:
             continue
         name = span.text
+        if label == "MISC":
+            # "Israeli", "iranische": a demonym names its country (a modifier, not an actor
+            # on its own), as the entity work's demonym mentions do.
+            state = _demonym_country(name)
+            if state is not None:
+                ents.append(Mention(span.start_char, span.end_char, state, "demonym"))
+                continue
         country = _country_of_name(name) if label == "LOC" else None
         record = {"id": norm_key(label, name), "name": name, "label": label,
                   "country": country}

@@ -32,7 +32,7 @@ from processors.events.docview import DocView
 from processors.events.factuality import factuality, ongoing
 from processors.events.frames import clause_arguments
 from processors.events.mentions import corefer
-from processors.events.tolls import finish_counts, settle_shot
+from processors.events.tolls import finish_counts, join_counts, settle_shot
 from processors.events.triggers import clauses_of, sentence_hits
 from processors.events.types import INCIDENT_TYPES, Hit
 from processors.lang import EVENT_CODES, profile
@@ -213,6 +213,9 @@ def _draft(doc: Doc, sent: Span, hit: Hit, rules: EventRules,
         if hit.type == "ACCIDENT" or not hit.primary:
             hit.actor_tokens = [] if not hit.parsed or not hit.primary else hit.actor_tokens
             hit.recipient_tokens = []
+        # A subtree may run into the headline when the parser glued it to the body.
+        hit.actor_tokens = _clip(hit.actor_tokens, sent)
+        hit.recipient_tokens = _clip(hit.recipient_tokens, sent)
         actors = actors_in(doc, hit.actor_tokens, ent_mentions, rules, used)
         recipients = actors_in(doc, hit.recipient_tokens, ent_mentions, rules, used)
         actors = [resolved for a in actors
@@ -260,6 +263,11 @@ def _draft(doc: Doc, sent: Span, hit: Hit, rules: EventRules,
     }
 
 
+def _clip(spans: list[tuple[int, int]], sent: Span) -> list[tuple[int, int]]:
+    out = [(max(a, sent.start), min(b, sent.end)) for a, b in spans]
+    return [(a, b) for a, b in out if a < b]
+
+
 def _resolve_pronoun(doc: Doc, actor: dict[str, Any], sent: Span,
                      mentions: list[Mention]) -> dict[str, Any] | None:
     """"er/he" → the last person named before; "sein Land" → that person's country."""
@@ -305,8 +313,8 @@ def _place_regions(doc: Doc, sent: Span, hit: Hit, clauses: list[tuple[int, int,
         regions = [([chars(own[0], own[1])], False)]
         regions.append(([chars(c[0], c[1]) for c in clauses if not c[2] and c != own],
                         True))
-    if incident:
-        regions.append(([whole], True))
+    if incident:  # an incident's place may stand anywhere in its sentence
+        regions.append(([whole], False))
     return regions
 
 
@@ -406,8 +414,7 @@ def _merge_incidents(drafts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if target is None:
             out.append(draft)
             continue
-        for kind, count in draft["counts"].items():
-            target["counts"].setdefault(kind, count)
+        join_counts(target["counts"], draft["counts"])
         target["_mentions"].extend(draft["_mentions"])
         for key in ("actors", "recipients"):
             ids = {a["id"] for a in target[key]}

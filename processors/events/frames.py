@@ -89,6 +89,9 @@ def clause_arguments(doc: Doc, clauses: list[Clause], trigger: int, type_: str,
             elif unit.prep in frames.recipient_prepositions or (
                     unit.prep in rules.recipient_prepositions and unit.start > trigger):
                 objects.append(unit)
+            elif unit.prep in frames.venue_prepositions and not symmetric and \
+                    any(r.get("label") == "ORG" for r in unit.records):
+                objects.append(unit)  # "Streik bei der Lufthansa": where it is aimed
         elif unit.genitive:
             pass
         elif unit.object_case or (subject and not (unit.joined and previous is subject[-1])):
@@ -321,6 +324,12 @@ def _possessor(doc: Doc, trigger: int, floor: int, units: list[Unit],
                mentions: list[Mention], frames: ClauseFrames) -> Unit | None:
     before = doc[trigger - 1].lower_ if trigger - 1 >= floor else ""
     if before in frames.group_possessives:
+        # "Die Flugbegleiter setzen ihren Streik fort": the subject's own; without one,
+        # the pair named before ("in ihrem Gespräch").
+        subject = [u for u in units if u.end <= trigger and u.prep is None
+                   and not u.genitive and not u.object_case]
+        if subject:
+            return subject[0]
         records = _recent_people(mentions, doc[trigger].idx, 2)
         return Unit(trigger - 1, trigger, None, False, False, False,
                     records if len(records) == 2 else [])
@@ -333,9 +342,14 @@ def _possessor(doc: Doc, trigger: int, floor: int, units: list[Unit],
 
 def _passive(doc: Doc, s: int, e: int, trigger: int, frames: ClauseFrames,
              rules: EventRules) -> bool:
-    has_aux = any(doc[i].lower_ in frames.passive_auxiliaries for i in range(s, e))
-    low = doc[trigger].lower_
-    return has_aux and low.startswith(rules.participle_prefix) and low.endswith(("t", "en"))
+    if not any(doc[i].lower_ in frames.passive_auxiliaries for i in range(s, trigger)):
+        return False
+    tok = doc[trigger]
+    low = tok.lower_
+    # A participle: "getötet", "verhaftet", "festgenommen" (the prefix after a particle);
+    # not an infinitive of the future ("wird ... festnehmen").
+    return tok.text[:1].islower() and (low.endswith("t") or (
+        rules.participle_prefix in low[:8] and low.endswith("en")))
 
 
 def _first_person(doc: Doc, s: int, e: int, frames: ClauseFrames) -> bool:

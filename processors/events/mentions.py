@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from processors.events.tolls import join_counts
+
 _SYMMETRIC = frozenset({"CONSULT", "COOPERATE", "AGREE"})
 
 
@@ -85,6 +87,11 @@ def _within(xs: list[dict[str, Any]], ys: list[dict[str, Any]]) -> bool:
 def _match(x: dict[str, Any], y: dict[str, Any]) -> bool:
     if x["id"] == y["id"]:
         return True
+    # Unlinked names (``key:`` ids): "Putin" is "Vladimir Putin".
+    if str(x["id"]).startswith("key:per:") and str(y["id"]).startswith("key:per:"):
+        a, b = str(x.get("name") or "").split(), str(y.get("name") or "").split()
+        if a and b and a[-1] == b[-1]:
+            return True
     # A state and a person (or body) of that state: "Russland" and "Putin".
     state = str(x["id"]).startswith("iso3166:") or str(y["id"]).startswith("iso3166:")
     return state and bool(x.get("country")) and x.get("country") == y.get("country")
@@ -110,6 +117,5 @@ def _absorb(target: dict[str, Any], draft: dict[str, Any], body_offset: int) -> 
     if other is not None and (date is None or (date["source"] != "text"
                                                and other["source"] == "text")):
         target["date"] = other
-    for kind, count in draft["counts"].items():
-        target["counts"].setdefault(kind, count)
+    join_counts(target["counts"], draft["counts"])
     target["confidence"] = max(target["confidence"], draft["confidence"])

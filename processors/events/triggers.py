@@ -234,9 +234,10 @@ def _en_arguments(hit: Hit, tok: Token) -> None:
     verb = _verb_of(tok)
     subj = None
     cur = verb
+    low, high = hit.clause  # the sentence: not a headline the parser glued to it
     for _ in range(4):
-        subj = next((c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")),
-                    None)
+        subj = next((c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")
+                     and low <= c.i < high), None)
         if subj is not None or cur.dep_ not in ("xcomp", "conj", "advcl", "acomp") \
                 or cur.head.i == cur.i:
             break

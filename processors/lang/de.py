@@ -106,6 +106,7 @@ FRAMES = ClauseFrames(
     genitive_determiners=frozenset({"des", "eines", "seines", "ihres", "dieses"}),
     agent_prepositions=frozenset({"von", "vom", "durch"}),
     recipient_prepositions=frozenset({"gegen", "gegenüber", "mit"}),
+    venue_prepositions=frozenset({"bei", "beim"}),
     passive_auxiliaries=frozenset({"wurde", "wurden", "worden", "wird", "werden",
                                    "werde"}),
     conjunctions=frozenset({"und", "sowie"}),

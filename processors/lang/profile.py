@@ -92,6 +92,9 @@ class ClauseFrames:
     agent_prepositions: frozenset[str]
     # Prepositions whose noun is the other side of the act ("gegen", "mit").
     recipient_prepositions: frozenset[str]
+    # Prepositions of the organisation an act happens at ("Streik bei Amazon"): its
+    # target, when the act is not mutual.
+    venue_prepositions: frozenset[str]
     # Passive auxiliaries ("wurde"); with a participle trigger the subject is the patient.
     passive_auxiliaries: frozenset[str]
     # "und", "sowie": joins two actors.

@@ -192,8 +192,8 @@ def _draft(doc: Doc, sent: Span, hit: Hit, rules: EventRules,
         actors: list[dict[str, Any]] = []
         recipients: list[dict[str, Any]] = []
         if hit.primary and hit.type != "ACCIDENT":
-            args = clause_arguments(doc, clauses, hit.token, hit.type, ent_mentions, rules,
-                                    frames, hit.type in _SYMMETRIC)
+            args = clause_arguments(doc, clauses, hit.token, ent_mentions, rules, frames,
+                                    hit.type in _SYMMETRIC)
             actors, recipients = args.actors, args.recipients
             used.update(args.used)
         # A subordinate clause naming nobody ("betonte, dass die Zusammenarbeit ...

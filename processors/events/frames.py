@@ -60,7 +60,7 @@ class Arguments:
     used: frozenset[int]  # mention starts that became actors or recipients
 
 
-def clause_arguments(doc: Doc, clauses: list[Clause], trigger: int, type_: str,
+def clause_arguments(doc: Doc, clauses: list[Clause], trigger: int,
                      mentions: list[Mention], rules: EventRules, frames: ClauseFrames,
                      symmetric: bool) -> Arguments:
     """Actors and recipients of the trigger at token ``trigger`` from its clause."""

@@ -249,7 +249,12 @@ def _en_arguments(hit: Hit, tok: Token) -> None:
             hit.actor_tokens.extend(_span(p) for p in agent.children if p.dep_ == "pobj")
     elif subj is not None:
         hit.actor_tokens.append(_span(subj))
-    for holder in (verb, tok) if verb.i != tok.i else (verb,):  # fixed order: stable ids
+    # "During the call, Putin expressed hope that ...": a noun trigger behind a preposition
+    # is not what the verb is done to; only its own "with"/"to" phrase names the other side.
+    holders = (verb, tok) if verb.i != tok.i else (verb,)
+    if tok.dep_ == "pobj" and verb.i != tok.i:
+        holders = (tok,)
+    for holder in holders:  # fixed order: stable ids
         for child in holder.children:
             if child.i == tok.i:
                 continue

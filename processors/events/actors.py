@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from processors.entities import map_label
+from wirestream.processors.entities import map_label
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from processors.lang import EventRules
+    from wirestream.processors.lang import EventRules
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +62,7 @@ def _country_of_name(name: str) -> str | None:
         return str(pycountry.countries.lookup(name).alpha_3)
     except LookupError:
         pass
-    from processors.countries import country_index
+    from wirestream.processors.countries import country_index
 
     found = country_index().by_name(name)  # other languages' names ("Russland")
     return found.alpha3 if found is not None else None
@@ -70,7 +70,7 @@ def _country_of_name(name: str) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _demonym_country(word: str) -> dict[str, Any] | None:
-    from processors.countries import country_index
+    from wirestream.processors.countries import country_index
 
     country = country_index().by_demonym(word)
     if country is None:

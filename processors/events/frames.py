@@ -28,13 +28,13 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from processors.events.actors import Mention, country_actor, with_sector
+from wirestream.processors.events.actors import Mention, country_actor, with_sector
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from processors.lang import EventRules
-    from processors.lang.profile import ClauseFrames
+    from wirestream.processors.lang import EventRules
+    from wirestream.processors.lang.profile import ClauseFrames
 
 Clause = tuple[int, int, bool, str]  # token start, end, subordinate, subordinator
 _DETERMINERS = frozenset({"der", "die", "das", "ein", "eine", "the", "a", "an"})

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from processors.events.tolls import join_counts
+from wirestream.processors.events.tolls import join_counts
 
 _SYMMETRIC = frozenset({"CONSULT", "COOPERATE", "AGREE"})
 

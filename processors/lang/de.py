@@ -11,8 +11,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from processors.lang import lexicon_de as lex
-from processors.lang.profile import (
+from wirestream.processors.lang import lexicon_de as lex
+from wirestream.processors.lang.profile import (
     ClauseFrames,
     CountWords,
     EventRules,

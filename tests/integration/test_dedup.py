@@ -11,8 +11,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from streams.admin import ensure_app_topics
-from streams.kafka_io import OutMessage, produce
+from wirestream.streams.kafka.admin import ensure_app_topics
+from wirestream.streams.kafka.kafka_io import OutMessage, produce
 from tests.integration.helpers import (
     collect,
     record_of,

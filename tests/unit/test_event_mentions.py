@@ -11,10 +11,10 @@ import jsonschema
 import msgspec
 import pytest
 
-from processors.events import code_events, code_events_text
-from processors.events.mentions import corefer, same_event
-from processors.news_names import add_news_names
-from processors.pipelines import NER_COMPONENTS, is_installed, load_pipeline
+from wirestream.processors.events import code_events, code_events_text
+from wirestream.processors.events.mentions import corefer, same_event
+from wirestream.processors.news_names import add_news_names
+from wirestream.processors.pipelines import NER_COMPONENTS, is_installed, load_pipeline
 from tests.scenarios.corpora import REPO_ROOT
 from tests.shared import needs_shared
 
@@ -64,9 +64,9 @@ def seed_events() -> list[dict[str, Any]]:
     also the headline) through the enrichment worker, entity linking included."""
     if not is_installed("de_wirestream_ner"):
         pytest.skip("de_wirestream_ner is not installed")
-    from config.settings import Settings
-    from processors import enrich
-    from processors.input_files import read_items
+    from wirestream.config.settings import Settings
+    from wirestream.processors import enrich
+    from wirestream.processors.input_files import read_items
 
     settings = Settings()
     enrich.configure(enrich.EnrichConfig(models=settings.models, languages=("en", "de")),

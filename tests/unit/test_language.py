@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from processors.language import identify, language_label, normalise_code
+from wirestream.processors.language import identify, language_label, normalise_code
 from tests.unit.language_samples import FI_LONG, NO_LONG, SV_LONG
 
 LANGS = ("en", "de", "fr", "es", "it", "nl")

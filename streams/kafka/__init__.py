@@ -1,0 +1,1 @@
+"""Kafka plumbing: topics and admin, confirmed sends, dead letters, the index changelog, log-end fixes, security, redrive and the broker watch."""

@@ -26,9 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from processors.near_duplicates import fingerprint
-from processors.story_matcher import StoryMatcher
-from processors.versions import looks_like_correction
+from wirestream.processors.near_duplicates import fingerprint
+from wirestream.processors.story_matcher import StoryMatcher
+from wirestream.processors.versions import looks_like_correction
 
 
 def event_time(value: object, position: int) -> float:

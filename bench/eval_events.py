@@ -35,10 +35,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from config.settings import Settings
-from processors.events import code_events
-from processors.news_names import add_news_names
-from processors.pipelines import NER_COMPONENTS, choose_pipeline, load_pipeline
+from wirestream.config.settings import Settings
+from wirestream.processors.events import code_events
+from wirestream.processors.news_names import add_news_names
+from wirestream.processors.pipelines import NER_COMPONENTS, choose_pipeline, load_pipeline
 
 # Events need the parse where the pipeline has one.
 EVENT_COMPONENTS = NER_COMPONENTS | {"tagger", "parser", "attribute_ruler", "lemmatizer",

@@ -26,10 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from config.settings import Settings
-from processors.entities import map_label
-from processors.news_names import add_news_names
-from processors.pipelines import choose_pipeline, load_pipeline
+from wirestream.config.settings import Settings
+from wirestream.processors.entities import map_label
+from wirestream.processors.news_names import add_news_names
+from wirestream.processors.pipelines import choose_pipeline, load_pipeline
 
 Sentence = tuple[list[str], list[str]]  # tokens, IOB2 tags with mapped labels
 CORE = ("PER", "ORG", "LOC")

@@ -746,8 +746,8 @@ def child(path: Path, entry: str, cap: int, mem_limit_mb: int) -> None:
     if mem_limit_mb > 0:
         limit = mem_limit_mb * 2**20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    from processors.article import Article, RejectedInput
-    from processors.formats import article_from_text, split_raw
+    from wirestream.processors.article import Article, RejectedInput
+    from wirestream.processors.formats import article_from_text, split_raw
 
     payload = path.read_bytes()
     text = payload.decode("utf-8") if entry == "text" else ""

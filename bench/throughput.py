@@ -11,7 +11,7 @@ shared machine a slow spell then hits both sides of a round rather than one. The
 worker's CPU during (a) is reported, and where the CPU goes during (b) (worker, each
 spaCy process, broker, this script).
 
-(a) bare: ``processors.enrich.enrich_batch`` (language id, spaCy, entity linking and
+(a) bare: ``wirestream.processors.enrich.enrich_batch`` (language id, spaCy, entity linking and
     everything else the worker does per article) in a spawn process pool, as fast as it
     goes, with no broker. This is the physical limit of the NLP work on this machine.
 (b) system: the articles replayed through a real worker on a broker (produce to raw as
@@ -50,15 +50,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aiokafka import AIOKafkaProducer
 
-from config.settings import Settings
-from processors.enrich import EnrichConfig, configure, enrich_batch
-from streams.admin import bootstrap_servers, ensure_app_topics
-from streams.broker import free_port
-from streams.enrich_stage import init_nlp_process
-from streams.kafka_io import OutMessage, consume_with_ticks, produce
-from streams.local_brokers import LocalBroker, is_tansu, local_broker, parse_kind
-from streams.worker_process import WorkerProcess
 from tests.scenarios.corpora import gnad_articles, mixed_articles, require_shared
+from wirestream.config.settings import Settings
+from wirestream.processors.enrich import EnrichConfig, configure, enrich_batch
+from wirestream.streams.brokers.local import LocalBroker, is_tansu, local_broker, parse_kind
+from wirestream.streams.brokers.tansu import free_port
+from wirestream.streams.kafka.admin import bootstrap_servers, ensure_app_topics
+from wirestream.streams.kafka.kafka_io import OutMessage, consume_with_ticks, produce
+from wirestream.streams.pipeline.enrich_stage import init_nlp_process
+from wirestream.streams.tools.worker_process import WorkerProcess
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -1,5 +1,5 @@
 """Typed settings and the data files (schemas, rules, dashboards) the project writes itself."""
 
-from config.settings import Settings, load_settings
+from wirestream.config.settings import Settings, load_settings
 
 __all__ = ["Settings", "load_settings"]

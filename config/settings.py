@@ -146,7 +146,7 @@ class Settings(BaseSettings):
     # Producer compression of everything the worker writes (cramjam provides lz4/zstd/snappy).
     compression: Literal["none", "gzip", "lz4", "zstd", "snappy"] = "none"
     # How often a worker checks that the broker still has the history its local state came
-    # from (streams/broker_watch.py); when not, the worker exits with code 75 to be restarted.
+    # from (streams/kafka/broker_watch.py); when not, the worker exits with code 75 to be restarted.
     broker_watch_s: float = Field(default=2.0, gt=0, le=300)
 
     # A write the broker refuses is tried this many times in all (backoff doubling from
@@ -240,7 +240,7 @@ class Settings(BaseSettings):
         return f"{self.group_id}-near-duplicate-index-changelog"
 
     def broker_marker_topic(self) -> str:
-        """Holds the broker's incarnation id (streams/broker_watch.py), per consumer group."""
+        """Holds the broker's incarnation id (streams/kafka/broker_watch.py), per consumer group."""
         return f"{self.group_id}-broker-incarnation"
 
     def topic_partitions(self) -> dict[str, int]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from processors.near_duplicates import pack_entry, tokens, unpack_entry
+from wirestream.processors.near_duplicates import pack_entry, tokens, unpack_entry
 
 _PREFIX = re.compile(
     r"^\W*(corrected|correction|korrektur|berichtigung|rectificatif|correcci[oó]n)\W*",

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pycountry
 
-from processors.lang import PROFILES
+from wirestream.processors.lang import PROFILES
 
 COUNTRIES_FILE = Path(__file__).resolve().parents[1] / "config" / "gazetteer" / "countries.json"
 # pycountry locales of the languages with a profile (English names are the source).

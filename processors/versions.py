@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from processors.article import Article
+from wirestream.processors.article import Article
 
 # Verdicts, also the values of the ``verdict`` metric label.
 NEW, REDELIVERY, STALE, UPDATE, CORRECTION, KILL, HELD, RELEASED = (

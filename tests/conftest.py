@@ -2,7 +2,7 @@
 
 The broker is Apache Kafka 4.x (fetched from Maven Central and started here) unless
 ``WIRESTREAM_TEST_BROKER`` names another: ``kafka-3.9.x``, ``tansu``, ``kafka-cluster``
-(see streams/local_brokers.py). ``make test`` runs the whole suite on Kafka 4.x, then
+(see streams/brokers/local.py). ``make test`` runs the whole suite on Kafka 4.x, then
 the ``smoke`` set on Kafka 3.9.x and on Tansu.
 """
 
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from streams.broker import free_port
-from streams.local_brokers import LocalBroker, is_tansu, local_broker
 from tests.scenarios.corpora import REPO_ROOT, SHARED_DATA  # noqa: F401 - tests import REPO_ROOT here
+from wirestream.streams.brokers.local import LocalBroker, is_tansu, local_broker
+from wirestream.streams.brokers.tansu import free_port
 
 TEST_BROKER = os.environ.get("WIRESTREAM_TEST_BROKER", "kafka")
 

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from processors.entities import map_label
+from wirestream.processors.entities import map_label
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from processors.lang import EventRules
+    from wirestream.processors.lang import EventRules
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING, Any
 
-from processors.events.actors import (
+from wirestream.processors.events.actors import (
     Mention,
     actors_in,
     free_arguments,
@@ -22,20 +22,20 @@ from processors.events.actors import (
     norm_key,
     text_of,
 )
-from processors.events.counts import extract_counts
-from processors.events.dates import find_date, is_past_background, parse_published
-from processors.events.docview import DocView
-from processors.events.factuality import factuality, ongoing
-from processors.events.tolls import finish_counts, settle_shot
-from processors.events.triggers import sentence_hits
-from processors.events.types import INCIDENT_TYPES, Hit
-from processors.lang import EVENT_CODES, profile
+from wirestream.processors.events.counts import extract_counts
+from wirestream.processors.events.dates import find_date, is_past_background, parse_published
+from wirestream.processors.events.docview import DocView
+from wirestream.processors.events.factuality import factuality, ongoing
+from wirestream.processors.events.tolls import finish_counts, settle_shot
+from wirestream.processors.events.triggers import sentence_hits
+from wirestream.processors.events.types import INCIDENT_TYPES, Hit
+from wirestream.processors.lang import EVENT_CODES, profile
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span
 
-    from processors.lang import EventRules
+    from wirestream.processors.lang import EventRules
 
 # Languages with event rules (processors/lang/).
 LANGUAGES = EVENT_CODES

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from processors.lang import PROFILES, CountWords
+from wirestream.processors.lang import PROFILES, CountWords
 
 _LANGUAGES: tuple[CountWords, ...] = tuple(p.counts for p in PROFILES.values() if p.counts)
 _PUNCTUATION = frozenset({",", ";", ":", "(", ")", "–", "—", "-", "/", "\n", "\n\n", "“",

@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from processors.events.count_words import (
+from wirestream.processors.events.count_words import (
     ANY_COUNT_WORD,
     CONDITIONS,
     KEY_INDEX,
@@ -52,7 +52,7 @@ from processors.events.count_words import (
     STOP,
     STOP_LEFT,
 )
-from processors.events.numbers import Phrase, number, phrases
+from wirestream.processors.events.numbers import Phrase, number, phrases
 
 
 class Tok(Protocol):

@@ -19,7 +19,7 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from processors.lang import PROFILES
+from wirestream.processors.lang import PROFILES
 
 # Month and weekday words of every language with a profile (processors/lang/), merged:
 # a date is found in a sentence without knowing its language.

@@ -7,7 +7,7 @@ inside quotation marks (wire attribution "..., police said" counts).
 
 from __future__ import annotations
 
-from processors.events.types import Hit
+from wirestream.processors.events.types import Hit
 
 _QUOTES = "\"“”„«»"
 

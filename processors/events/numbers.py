@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from processors.events.count_words import (
+from wirestream.processors.events.count_words import (
     COMPOUND_NUMBERS,
     MONTH_NAMES,
     MULTIPLIERS,

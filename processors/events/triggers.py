@@ -14,21 +14,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from processors.events.types import (
+from wirestream.processors.events.types import (
     FUTURE_TO_AGREE,
     FUTURE_TO_THREATEN,
     Hit,
     LexEntry,
 )
-from processors.lang import lexicon_de as de
-from processors.lang import lexicon_en as en
-from processors.lang.en import lemma_of as _en_lemma
+from wirestream.processors.lang import lexicon_de as de
+from wirestream.processors.lang import lexicon_en as en
+from wirestream.processors.lang.en import lemma_of as _en_lemma
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
-    from processors.events.docview import DocView
-    from processors.lang import EventRules
+    from wirestream.processors.events.docview import DocView
+    from wirestream.processors.lang import EventRules
 
 _INCIDENT_SIDE = ("ACCIDENT", "ASSAULT", "PROTEST")
 _COOPERATIVE = frozenset({"AGREE", "CONCEDE", "SUPPORT"})
@@ -374,7 +374,7 @@ def free_hits(sent: Span, sent_index: int, rules: EventRules) -> list[Hit]:
 
 
 def _in_quote(sent: Span, index: int) -> bool:
-    from processors.events.factuality import inside_quotes
+    from wirestream.processors.events.factuality import inside_quotes
 
     doc = sent.doc
     return inside_quotes(sent.text, doc[index].idx - sent.start_char)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # Lexicon senses are written by the language modules; the coder uses them by this name.
-from processors.lang.profile import LexEntry as LexEntry
+from wirestream.processors.lang.profile import LexEntry as LexEntry
 
 # The 16 PLOVER types plus ACCIDENT: non-political accidents and disasters, which must
 # never be coded as ASSAULT (a derailment kills people, but nobody attacked anyone).

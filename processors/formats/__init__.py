@@ -35,10 +35,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from processors.article import Article, RejectedInput
-from processors.formats import dpa, feeds, native, newsml1, newsml_g2, ninjs, nitf
-from processors.formats.common import with_zone
-from processors.formats.detect import (
+from wirestream.processors.article import Article, RejectedInput
+from wirestream.processors.formats import dpa, feeds, native, newsml1, newsml_g2, ninjs, nitf
+from wirestream.processors.formats.common import with_zone
+from wirestream.processors.formats.detect import (
     DPA,
     FEED,
     NATIVE,
@@ -52,10 +52,10 @@ from processors.formats.detect import (
     unknown_xml_message,
     xml_format,
 )
-from processors.formats.item_bytes import ItemTest, item_spans
-from processors.formats.native import article_to_native_json
-from processors.formats.plaintext import article_from_text
-from processors.formats.xml_safety import Limits, parse_xml
+from wirestream.processors.formats.item_bytes import ItemTest, item_spans
+from wirestream.processors.formats.native import article_to_native_json
+from wirestream.processors.formats.plaintext import article_from_text
+from wirestream.processors.formats.xml_safety import Limits, parse_xml
 
 __all__ = [
     "RawPart", "article_from_text", "article_to_native_json", "detect", "parse_raw",

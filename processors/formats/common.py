@@ -15,8 +15,8 @@ from datetime import datetime, tzinfo
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from processors.article import Article, RejectedInput
-from processors.text import clean_line, clean_text, has_long_combining_run
+from wirestream.processors.article import Article, RejectedInput
+from wirestream.processors.text import clean_line, clean_text, has_long_combining_run
 
 MAX_ID_CHARS = 512
 MAX_COMBINING_RUN = 30  # real scripts stack a handful of marks on a letter

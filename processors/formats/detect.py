@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from processors.formats import ninjs
-from processors.formats.newsml_g2 import ROOT_TAGS as _G2_ROOTS
-from processors.formats.xml_safety import is_xml
+from wirestream.processors.formats import ninjs
+from wirestream.processors.formats.newsml_g2 import ROOT_TAGS as _G2_ROOTS
+from wirestream.processors.formats.xml_safety import is_xml
 
 DPA = "dpa-digitalwires"
 NINJS = "ninjs"

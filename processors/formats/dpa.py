@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from processors.article import Article
-from processors.formats import common as c
-from processors.text import html_to_text
+from wirestream.processors.article import Article
+from wirestream.processors.formats import common as c
+from wirestream.processors.text import html_to_text
 
 SOURCE_FORMAT = "dpa-digitalwires"
 

@@ -33,10 +33,10 @@ from urllib.parse import urlsplit
 import feedparser
 from lxml import etree
 
-from processors.article import Article, RejectedInput
-from processors.formats import common as c
-from processors.formats.xml_safety import parse_xml
-from processors.text import html_to_text
+from wirestream.processors.article import Article, RejectedInput
+from wirestream.processors.formats import common as c
+from wirestream.processors.formats.xml_safety import parse_xml
+from wirestream.processors.text import html_to_text
 
 ROOT_TAGS = frozenset({"rss", "RDF", "feed"})
 ENTRY_TAGS = frozenset({"item", "entry"})

@@ -29,12 +29,12 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from processors.article import Article, RejectedInput
-from processors.formats import common as c
-from processors.formats import nitf
-from processors.formats.xml_text import child as _child
-from processors.formats.xml_text import inline_text, local, story_text
-from processors.formats.xml_text import path as _path
+from wirestream.processors.article import Article, RejectedInput
+from wirestream.processors.formats import common as c
+from wirestream.processors.formats import nitf
+from wirestream.processors.formats.xml_text import child as _child
+from wirestream.processors.formats.xml_text import inline_text, local, story_text
+from wirestream.processors.formats.xml_text import path as _path
 
 SOURCE_FORMAT = "newsml-1"
 CONTENT_TYPE = "application/vnd.iptc.newsml+xml"

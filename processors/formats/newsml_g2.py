@@ -10,7 +10,7 @@ Mapping (paths below the item; the NAR namespace or none, as TT sends it):
 * ``itemMeta``:
   ``versionCreated``, ``firstCreated``, ``embargoed``; ``pubStatus/@qcode``
   (``stat:usable|withheld|canceled``); every ``signal/@qcode`` (``sig:update``,
-  ``sig:correction``, the vocabulary ``processors.versions`` reads) -> signals;
+  ``sig:correction``, the vocabulary ``wirestream.processors.versions`` reads) -> signals;
   ``edNote`` -> ednotes, except dpa's contact lists, closing line, photo-production note
   and XHTML notepad (as the dpa JSON parser does).
 * ``contentMeta``: ``urgency``; ``headline`` (main role / best rank first); ``by`` ->
@@ -40,11 +40,11 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from processors.article import Article, RejectedInput
-from processors.formats import common as c
-from processors.formats import nitf
-from processors.formats.xml_text import inline_text, story_text
-from processors.text import html_to_text, unwrap_hard_lines
+from wirestream.processors.article import Article, RejectedInput
+from wirestream.processors.formats import common as c
+from wirestream.processors.formats import nitf
+from wirestream.processors.formats.xml_text import inline_text, story_text
+from wirestream.processors.text import html_to_text, unwrap_hard_lines
 
 SOURCE_FORMAT = "newsml-g2"
 NAR = "http://iptc.org/std/nar/2006-10-01/"
@@ -63,7 +63,7 @@ _NOT_ARTICLES = {
     "planningItem": "a planning item announces coverage, it carries no story",
     "catalogItem": "a catalog item lists vocabularies, it carries no story",
 }
-# dpa edNote roles that are not editorial notes (see processors.formats.dpa).
+# dpa edNote roles that are not editorial notes (see wirestream.processors.formats.dpa).
 _SKIPPED_EDNOTE_ROLES = frozenset({
     "dpaednoterole:contacts", "dpaednoterole:dpacontacts", "dpaednoterole:closingline",
     "dpaednoterole:picture", "dpaednoterole:notepad",

@@ -22,9 +22,9 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from processors.article import Article
-from processors.formats import common as c
-from processors.text import html_to_text, unwrap_hard_lines
+from wirestream.processors.article import Article
+from wirestream.processors.formats import common as c
+from wirestream.processors.text import html_to_text, unwrap_hard_lines
 
 TYPES = frozenset({
     "text", "audio", "video", "picture", "graphic", "composite", "component", "event",

@@ -30,11 +30,11 @@ import hashlib
 
 from lxml import etree
 
-from processors.article import Article
-from processors.formats import common as c
-from processors.formats.xml_text import child as _child
-from processors.formats.xml_text import inline_text, local, story_text
-from processors.formats.xml_text import path as _path
+from wirestream.processors.article import Article
+from wirestream.processors.formats import common as c
+from wirestream.processors.formats.xml_text import child as _child
+from wirestream.processors.formats.xml_text import inline_text, local, story_text
+from wirestream.processors.formats.xml_text import path as _path
 
 SOURCE_FORMAT = "nitf"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

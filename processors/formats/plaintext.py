@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from processors.article import Article
-from processors.formats import common as c
-from processors.text import clean_line, clean_text
+from wirestream.processors.article import Article
+from wirestream.processors.formats import common as c
+from wirestream.processors.text import clean_line, clean_text
 
 SOURCE_FORMAT = "text"
 MAX_HEADLINE_CHARS = 300

@@ -28,7 +28,7 @@ import re
 
 from lxml import etree
 
-from processors.article import RejectedInput
+from wirestream.processors.article import RejectedInput
 
 __all__ = ["Limits", "is_xml", "parse_xml", "prolog_declares_entities", "xml_prolog"]
 

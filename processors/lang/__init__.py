@@ -9,8 +9,8 @@ line in ``PROFILES``.
 
 from __future__ import annotations
 
-from processors.lang import de, en, es, fr
-from processors.lang.profile import CountWords, EventRules, LanguageProfile, LexEntry
+from wirestream.processors.lang import de, en, es, fr
+from wirestream.processors.lang.profile import CountWords, EventRules, LanguageProfile, LexEntry
 
 # Registration order is the order tables merged across languages are built in
 # (English first), and the order of ``CODES``.

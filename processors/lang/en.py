@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from processors.lang import lexicon_en as lex
-from processors.lang.profile import CountWords, EventRules, LanguageProfile, LexEntry
+from wirestream.processors.lang import lexicon_en as lex
+from wirestream.processors.lang.profile import CountWords, EventRules, LanguageProfile, LexEntry
 
 if TYPE_CHECKING:
     from spacy.tokens import Token

@@ -6,6 +6,6 @@ copy alone, and country names come from pycountry's Spanish locale.
 
 from __future__ import annotations
 
-from processors.lang.profile import LanguageProfile
+from wirestream.processors.lang.profile import LanguageProfile
 
 PROFILE = LanguageProfile(code="es", name="Spanish", country_locale="es")

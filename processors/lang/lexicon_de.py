@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from processors.lang.profile import LexEntry as E
+from wirestream.processors.lang.profile import LexEntry as E
 
 # type[:mode] -> stems
 _VERBS: dict[str, tuple[str, ...]] = {

@@ -8,7 +8,7 @@ meaning depends on it ("lift a ban" concedes, "send troops" mobilizes).
 
 from __future__ import annotations
 
-from processors.lang.profile import LexEntry as E
+from wirestream.processors.lang.profile import LexEntry as E
 
 
 def _senses(table: dict[str, tuple[str, ...]], weight: float = 1.0,

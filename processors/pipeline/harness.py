@@ -13,27 +13,27 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from processors.article import Article
-from processors.near_duplicates import article_text, fingerprint
-from processors.pipeline.ingest import ParseLimits, ingest_step
-from processors.pipeline.near_duplicates import near_duplicate_step
-from processors.pipeline.outputs import (
+from wirestream.processors.article import Article
+from wirestream.processors.near_duplicates import article_text, fingerprint
+from wirestream.processors.pipeline.ingest import ParseLimits, ingest_step
+from wirestream.processors.pipeline.near_duplicates import near_duplicate_step
+from wirestream.processors.pipeline.outputs import (
     CANONICAL,
     DEDUPED,
     Reject,
     Send,
     reason_of,
 )
-from processors.pipeline.publish import publish_step, retraction_step
-from processors.pipeline.versions import VersionStep, release_step, version_step
-from processors.records import (
+from wirestream.processors.pipeline.publish import publish_step, retraction_step
+from wirestream.processors.pipeline.versions import VersionStep, release_step, version_step
+from wirestream.processors.records import (
     ArticleEnvelope,
     Enrichment,
     EnrichmentError,
     RoutedEnvelope,
     Source,
 )
-from processors.story_matcher import StoryMatcher
+from wirestream.processors.story_matcher import StoryMatcher
 
 Enrich = Callable[[list[Article]], list[Enrichment | EnrichmentError]]
 
@@ -56,7 +56,7 @@ class DeadLetter:
 
 @dataclass
 class PipelineHarness:
-    enrich: Enrich  # processors.enrich.enrich_batch after configure(), or a fake
+    enrich: Enrich  # wirestream.processors.enrich.enrich_batch after configure(), or a fake
     limits: ParseLimits
     matcher: StoryMatcher = field(default_factory=StoryMatcher)
     duplicates_to_enriched: bool = False

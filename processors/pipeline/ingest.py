@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from processors.article import Article
-from processors.formats import split_raw
-from processors.pipeline.outputs import CANONICAL, Reject, Send
-from processors.records import ArticleEnvelope, Source
+from wirestream.processors.article import Article
+from wirestream.processors.formats import split_raw
+from wirestream.processors.pipeline.outputs import CANONICAL, Reject, Send
+from wirestream.processors.records import ArticleEnvelope, Source
 
 
 @dataclass(frozen=True, slots=True)

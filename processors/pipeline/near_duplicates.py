@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from processors.near_duplicates import Fingerprint
-from processors.pipeline.outputs import DEDUPED, DUPLICATES, Send
-from processors.records import RoutedEnvelope, duplicate_record
-from processors.story_matcher import StoryMatcher
-from processors.versions import is_correction, parse_time
+from wirestream.processors.near_duplicates import Fingerprint
+from wirestream.processors.pipeline.outputs import DEDUPED, DUPLICATES, Send
+from wirestream.processors.records import RoutedEnvelope, duplicate_record
+from wirestream.processors.story_matcher import StoryMatcher
+from wirestream.processors.versions import is_correction, parse_time
 
 
 def near_duplicate_step(envelope: RoutedEnvelope, fp: Fingerprint, matcher: StoryMatcher, *,

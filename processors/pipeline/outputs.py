@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from processors.article import RejectedInput
+from wirestream.processors.article import RejectedInput
 
 # Topic roles; the stage maps them to the configured topic names.
 CANONICAL = "canonical"  # ingest -> versions
@@ -26,7 +26,7 @@ class EnrichmentFailed(RuntimeError):
 class Send:
     topic: str  # a role above
     key: bytes
-    record: Any  # a record of processors.records; None is a tombstone
+    record: Any  # a record of wirestream.processors.records; None is a tombstone
 
 
 @dataclass(frozen=True, slots=True)

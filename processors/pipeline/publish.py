@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from processors.pipeline.outputs import ENRICHED, EVENTS, EnrichmentFailed, Reject, Send
-from processors.records import (
+from wirestream.processors.pipeline.outputs import ENRICHED, EVENTS, EnrichmentFailed, Reject, Send
+from wirestream.processors.records import (
     Enrichment,
     EnrichmentError,
     RoutedEnvelope,

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from processors.article import Article
-from processors.pipeline.outputs import VERSIONED, Send
-from processors.records import ArticleEnvelope, RoutedEnvelope, Source, dedup_block
-from processors.records.common import Verdict
-from processors.versions import Decision, decide, release
+from wirestream.processors.article import Article
+from wirestream.processors.pipeline.outputs import VERSIONED, Send
+from wirestream.processors.records import ArticleEnvelope, RoutedEnvelope, Source, dedup_block
+from wirestream.processors.records.common import Verdict
+from wirestream.processors.versions import Decision, decide, release
 
 
 @dataclass(frozen=True, slots=True)

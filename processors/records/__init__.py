@@ -6,14 +6,26 @@ near-duplicates topics), ``EnrichedRecord`` / ``RetractionRecord`` (enriched),
 dead-letter topic's headers); ``Enrichment`` comes back from the spaCy processes.
 """
 
-from processors.records.codec import convert, decode, encode
-from processors.records.common import SCHEMA_VERSION, Dedup, Processing, Source, dedup_block
-from processors.records.dead_letters import HEADER_PREFIX, DeadLetterHeaders
-from processors.records.enrichment import Enrichment, EnrichmentError
-from processors.records.entities import Entity, LanguageDetection, Mention, ModelInfo, Place
-from processors.records.envelopes import ArticleEnvelope, ReleaseRequest, RoutedEnvelope
-from processors.records.events import Event
-from processors.records.output import (
+from wirestream.processors.records.codec import convert, decode, encode
+from wirestream.processors.records.common import (
+    SCHEMA_VERSION,
+    Dedup,
+    Processing,
+    Source,
+    dedup_block,
+)
+from wirestream.processors.records.dead_letters import HEADER_PREFIX, DeadLetterHeaders
+from wirestream.processors.records.enrichment import Enrichment, EnrichmentError
+from wirestream.processors.records.entities import (
+    Entity,
+    LanguageDetection,
+    Mention,
+    ModelInfo,
+    Place,
+)
+from wirestream.processors.records.envelopes import ArticleEnvelope, ReleaseRequest, RoutedEnvelope
+from wirestream.processors.records.events import Event
+from wirestream.processors.records.output import (
     DuplicateRecord,
     EnrichedRecord,
     EnrichedTopicRecord,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from msgspec import Struct
 
-from processors.records.entities import Entity, LanguageDetection, ModelInfo, Place
-from processors.records.events import Event
+from wirestream.processors.records.entities import Entity, LanguageDetection, ModelInfo, Place
+from wirestream.processors.records.events import Event
 
 
 class EnrichmentError(Struct, kw_only=True):

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from processors.records.common import Fraction
+from wirestream.processors.records.common import Fraction
 
 Field = Literal["headline", "body"]
 Alpha2 = Annotated[str, Meta(pattern="^[A-Z]{2}$")]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from msgspec import Struct
 
-from processors.article import Article
-from processors.records.common import DateTime, Dedup, Source
+from wirestream.processors.article import Article
+from wirestream.processors.records.common import DateTime, Dedup, Source
 
 
 class ArticleEnvelope(Struct, kw_only=True, forbid_unknown_fields=True):

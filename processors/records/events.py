@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from processors.records.common import Fraction
-from processors.records.entities import Alpha3, Field, Offset
+from wirestream.processors.records.common import Fraction
+from wirestream.processors.records.entities import Alpha3, Field, Offset
 
 EventType = Literal["AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT",
                     "REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "MOBILIZE",

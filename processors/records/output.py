@@ -1,7 +1,7 @@
 """The records of the output topics, built from an article, its verdict and its enrichment.
 
 The JSON Schemas in config/schemas/ are generated from these types
-(``python -m processors.records.schemas``); a test fails when they differ.
+(``python -m wirestream.processors.records.schemas``); a test fails when they differ.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, Struct
 
-from processors.article import (
+from wirestream.processors.article import (
     Article,
     Body,
     PubStatus,
@@ -19,10 +19,10 @@ from processors.article import (
     Version,
     ZoneAssumed,
 )
-from processors.records.common import SCHEMA_VERSION, Dedup, Processing, Source
-from processors.records.enrichment import Enrichment
-from processors.records.entities import Entity, LanguageDetection, ModelInfo, Place
-from processors.records.events import Event
+from wirestream.processors.records.common import SCHEMA_VERSION, Dedup, Processing, Source
+from wirestream.processors.records.enrichment import Enrichment
+from wirestream.processors.records.entities import Entity, LanguageDetection, ModelInfo, Place
+from wirestream.processors.records.events import Event
 
 SchemaVersion = Literal[2]
 

@@ -1,6 +1,6 @@
 """The output topics' JSON Schemas, generated from the record types.
 
-``python -m processors.records.schemas`` writes config/schemas/*.schema.json;
+``python -m wirestream.processors.records.schemas`` writes config/schemas/*.schema.json;
 ``--check`` exits 1 when a committed file differs from what the types give (CI runs
 it through the test suite, so a schema cannot drift from the code).
 """
@@ -15,8 +15,8 @@ from typing import Any
 
 import msgspec
 
-from processors.records.events import Event
-from processors.records.output import DuplicateRecord, EnrichedTopicRecord
+from wirestream.processors.records.events import Event
+from wirestream.processors.records.output import DuplicateRecord, EnrichedTopicRecord
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 ID_BASE = "https://wirestream.dev/schemas/"
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         differing = stale(args.out)
         for stem in differing:
             print(f"{args.out / stem}.schema.json differs from the record types; "
-                  "run: python -m processors.records.schemas", file=sys.stderr)
+                  "run: python -m wirestream.processors.records.schemas", file=sys.stderr)
         return 1 if differing else 0
     args.out.mkdir(parents=True, exist_ok=True)
     for stem in TOPICS:

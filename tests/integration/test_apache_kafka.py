@@ -12,10 +12,10 @@ import time
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from streams.admin import ensure_topics
-from streams.apache_kafka import KafkaCluster
-from streams.broker import kafka_api_versions_ok
 from tests.conftest import REPO_ROOT
+from wirestream.streams.brokers.apache_kafka import KafkaCluster
+from wirestream.streams.brokers.tansu import kafka_api_versions_ok
+from wirestream.streams.kafka.admin import ensure_topics
 
 pytestmark = pytest.mark.integration
 
@@ -31,7 +31,7 @@ def _alive(pid: int) -> bool:
 def test_no_jvm_outlives_a_killed_starter():
     script = textwrap.dedent("""
         import os
-        from streams.apache_kafka import KafkaCluster
+        from wirestream.streams.brokers.apache_kafka import KafkaCluster
         cluster = KafkaCluster("4.x", nodes=1).start()
         print(" ".join(map(str, cluster.pids)), cluster.port, flush=True)
         os.kill(os.getpid(), 9)

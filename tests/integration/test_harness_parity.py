@@ -10,14 +10,14 @@ from typing import Any
 import msgspec
 import pytest
 
-from processors.enrich import EnrichConfig, configure, enrich_batch
-from processors.pipeline.harness import PipelineHarness, RawMessage
-from processors.pipeline.ingest import ParseLimits
-from processors.pipeline.outputs import DUPLICATES, ENRICHED, EVENTS
-from processors.records import DeadLetterHeaders
-from streams.admin import ensure_app_topics
-from streams.kafka_io import OutMessage, produce
 from tests.integration.helpers import collect, running_worker, settings_from, wait_ready
+from wirestream.processors.enrich import EnrichConfig, configure, enrich_batch
+from wirestream.processors.pipeline.harness import PipelineHarness, RawMessage
+from wirestream.processors.pipeline.ingest import ParseLimits
+from wirestream.processors.pipeline.outputs import DUPLICATES, ENRICHED, EVENTS
+from wirestream.processors.records import DeadLetterHeaders
+from wirestream.streams.kafka.admin import ensure_app_topics
+from wirestream.streams.kafka.kafka_io import OutMessage, produce
 
 pytestmark = [pytest.mark.integration]
 

@@ -8,8 +8,8 @@ import time
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from streams.admin import bootstrap_servers, ensure_topics
-from streams.log_end import exact_end_offsets
+from wirestream.streams.kafka.admin import bootstrap_servers, ensure_topics
+from wirestream.streams.kafka.log_end import exact_end_offsets
 
 pytestmark = [pytest.mark.integration, pytest.mark.smoke]
 

@@ -9,10 +9,10 @@ import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 
-from streams.broker import free_port
-from streams.local_brokers import is_tansu, parse_kind
-from streams.worker_process import WorkerProcess
-from streams.worker_process import scrape as scrape_or_raise
+from wirestream.streams.brokers.local import is_tansu, parse_kind
+from wirestream.streams.brokers.tansu import free_port
+from wirestream.streams.tools.worker_process import WorkerProcess
+from wirestream.streams.tools.worker_process import scrape as scrape_or_raise
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from processors.article import Article, RejectedInput
-from processors.formats import parse_raw, parse_raw_items, parse_raw_results, split_raw
-from processors.formats.xml_safety import _parser
+from wirestream.processors.article import Article, RejectedInput
+from wirestream.processors.formats import parse_raw, parse_raw_items, parse_raw_results, split_raw
+from wirestream.processors.formats.xml_safety import _parser
 
 
 def nitf(*, doc_id: str | None = "EFE-2291", head_extra: str = "", hedline: str | None =

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from streams import metrics
+from wirestream.streams.ops import metrics
 
 ROOT = Path(__file__).resolve().parents[2]
 PROMETHEUS_DIR = ROOT / "config/prometheus"

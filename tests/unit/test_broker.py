@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from streams.broker import EmbeddedBroker, free_port, kafka_api_versions_ok
+from wirestream.streams.brokers.tansu import EmbeddedBroker, free_port, kafka_api_versions_ok
 
 
 def _pid_alive(pid: int) -> bool:
@@ -50,7 +50,7 @@ def test_stopped_on_error_inside_the_block():
 def test_no_orphan_when_the_parent_is_killed(tmp_path):
     script = textwrap.dedent("""
         import os, sys, time
-        from streams.broker import EmbeddedBroker
+        from wirestream.streams.brokers.tansu import EmbeddedBroker
         broker = EmbeddedBroker().start()
         print(broker.pid, flush=True)
         os.kill(os.getpid(), 9)

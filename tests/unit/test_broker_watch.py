@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streams.broker_watch import MARKER_FILE, reconcile_local_state
+from wirestream.streams.kafka.broker_watch import MARKER_FILE, reconcile_local_state
 
 
 def _state(root):

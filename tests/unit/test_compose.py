@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from config.settings import Settings
+from wirestream.config.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,7 +22,7 @@ def test_services_present():
 
 
 def test_kafka_is_the_version_the_tests_run():
-    from streams.apache_kafka import KAFKA_VERSIONS
+    from wirestream.streams.brokers.apache_kafka import KAFKA_VERSIONS
 
     image = _compose()["services"]["kafka"]["image"]
     assert image == f"apache/kafka:{KAFKA_VERSIONS['4.x']}"

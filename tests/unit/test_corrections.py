@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from processors.corrections import CorrectionLinker, headline_words
-from processors.near_duplicates import fingerprint
-from processors.story_matcher import StoryMatcher
+from wirestream.processors.corrections import CorrectionLinker, headline_words
+from wirestream.processors.near_duplicates import fingerprint
+from wirestream.processors.story_matcher import StoryMatcher
 
 ORIGINAL = ("General Motors hopes to sell between 7,000 and 8,000 vehicles in Europe this "
             "year, a five-fold rise over the year before, a vice-president said.")
@@ -108,7 +108,7 @@ def test_window_holds_after_a_restore():
 
 
 def test_a_matcher_on_a_store_links_a_correction_after_a_restart():
-    from streams.index_changelog import ChangelogStore
+    from wirestream.streams.kafka.index_changelog import ChangelogStore
 
     store = ChangelogStore({})
     before = StoryMatcher(store=store)

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from prometheus_client import Counter, Histogram
 
-from streams import metrics
+from wirestream.streams.ops import metrics
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "config/grafana/dashboards/wirestream.json"
@@ -31,7 +31,7 @@ def queries(board: dict) -> list[tuple[str, str]]:
 
 
 def declared() -> dict[str, tuple[type, set[str]]]:
-    """Metric family name -> (prometheus_client class, label names), from streams.metrics."""
+    """Metric family name -> (prometheus_client class, label names), from ops.metrics."""
     return {m._name: (type(m), set(m._labelnames)) for m in vars(metrics).values()
             if hasattr(m, "_labelnames") and hasattr(m, "_name")}
 

@@ -8,9 +8,13 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from processors.article import RejectedInput
-from processors.records import DeadLetterHeaders
-from streams.dead_letter import MAX_DEAD_LETTER_BYTES, dead_letter_record, reason_of
+from wirestream.processors.article import RejectedInput
+from wirestream.processors.records import DeadLetterHeaders
+from wirestream.streams.kafka.dead_letter import (
+    MAX_DEAD_LETTER_BYTES,
+    dead_letter_record,
+    reason_of,
+)
 
 
 @dataclass

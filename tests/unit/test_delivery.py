@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from aiokafka.errors import KafkaTimeoutError, MessageSizeTooLargeError
 
-from streams.delivery import Delivery, DeliveryFailed, RetryPolicy
+from wirestream.streams.kafka.delivery import Delivery, DeliveryFailed, RetryPolicy
 
 FAST = RetryPolicy(attempts=3, backoff_s=0.001, max_backoff_s=0.001)
 

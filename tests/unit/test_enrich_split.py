@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from processors.article import Article
-from processors.enrich import split_by_words
+from wirestream.processors.article import Article
+from wirestream.processors.enrich import split_by_words
 
 
 def articles(lengths: list[int]) -> list[Article]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import spacy
 from spacy.tokens import Span
 
-from processors.entities import entities_from_doc, map_label, nlp_text
+from wirestream.processors.entities import entities_from_doc, map_label, nlp_text
 
 
 def test_label_scheme_is_shared_across_languages():

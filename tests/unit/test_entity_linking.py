@@ -10,11 +10,11 @@ import jsonschema
 import msgspec
 import pytest
 
-from processors.article import Article
-from processors.entities import Entity
-from processors.entity_linking import link_entities
-from processors.geocoding import geocoder
-from processors.records import Enrichment, Source, convert, dedup_block, enriched_record
+from wirestream.processors.article import Article
+from wirestream.processors.entities import Entity
+from wirestream.processors.entity_linking import link_entities
+from wirestream.processors.geocoding import geocoder
+from wirestream.processors.records import Enrichment, Source, convert, dedup_block, enriched_record
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[2]
                      / "config/schemas/enriched.schema.json").read_text())
@@ -188,8 +188,8 @@ def test_vienna_in_four_languages_is_one_place(name: str):
 def test_seed_story_entities_are_linked_with_the_shipped_german_pipeline(shared_data: Path):
     import spacy
 
-    from processors.entities import entities_from_doc, nlp_text
-    from processors.news_names import add_news_names
+    from wirestream.processors.entities import entities_from_doc, nlp_text
+    from wirestream.processors.news_names import add_news_names
 
     body = next((shared_data / "seed").glob("*.txt")).read_text(encoding="utf-8")
     nlp = spacy.load("de_wirestream_ner")

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from processors.events import code_events_text
-from processors.events.counts import extract_counts
-from processors.events.tolls import finish_counts, settle_shot
-from processors.news_names import add_news_names
-from processors.pipelines import NER_COMPONENTS, is_installed, load_pipeline
+from wirestream.processors.events import code_events_text
+from wirestream.processors.events.counts import extract_counts
+from wirestream.processors.events.tolls import finish_counts, settle_shot
+from wirestream.processors.news_names import add_news_names
+from wirestream.processors.pipelines import NER_COMPONENTS, is_installed, load_pipeline
 
 EVENT_COMPONENTS = NER_COMPONENTS | {"tagger", "parser", "attribute_ruler", "lemmatizer"}
 PUB = "2024-05-15T09:30:00Z"

@@ -10,9 +10,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from processors.events import code_events
-from processors.news_names import add_news_names
-from processors.pipelines import NER_COMPONENTS, is_installed, load_pipeline
+from wirestream.processors.events import code_events
+from wirestream.processors.news_names import add_news_names
+from wirestream.processors.pipelines import NER_COMPONENTS, is_installed, load_pipeline
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "config" / "schemas"
                      / "event.schema.json").read_text(encoding="utf-8"))

@@ -11,9 +11,14 @@ from typing import Any
 
 import pytest
 
-from processors.article import Article, RejectedInput
-from processors.formats import article_from_text, article_to_native_json, detect, parse_raw
 from tests.shared import needs_shared as shared_data_marker
+from wirestream.processors.article import Article, RejectedInput
+from wirestream.processors.formats import (
+    article_from_text,
+    article_to_native_json,
+    detect,
+    parse_raw,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_FORMATS = REPO.parent / "shared" / "data" / "formats"
@@ -838,7 +843,7 @@ def test_real_samples_round_trip_through_native_json() -> None:
     ('<?xml version="1.0" encoding="UTF-16"?><rss/>'.encode("utf-16"), None, "xml"),
 ])
 def test_payload_syntax(payload: bytes, content_type: str | None, expected: str) -> None:
-    from processors.formats.detect import payload_syntax
+    from wirestream.processors.formats.detect import payload_syntax
 
     assert payload_syntax(payload, content_type) == expected
 
@@ -851,7 +856,7 @@ def test_payload_syntax(payload: bytes, content_type: str | None, expected: str)
 ])
 def test_xml_format_by_root_element(root: str, content_type: str | None,
                                     expected: str | None) -> None:
-    from processors.formats.detect import xml_format
+    from wirestream.processors.formats.detect import xml_format
 
     assert xml_format(root, content_type) == expected
 

@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from processors.article import Article, RejectedInput
-from processors.formats import split_raw
-from processors.formats.common import MAX_COMBINING_RUN
-from processors.formats.xml_safety import Limits
+from wirestream.processors.article import Article, RejectedInput
+from wirestream.processors.formats import split_raw
+from wirestream.processors.formats.common import MAX_COMBINING_RUN
+from wirestream.processors.formats.xml_safety import Limits
 
 G2 = "http://iptc.org/std/nar/2006-10-01/"
 
@@ -141,7 +141,7 @@ def test_a_start_tag_of_many_attributes_in_an_html_body_keeps_its_text() -> None
 
 
 def test_a_plain_text_file_with_a_long_combining_run_is_too_complex() -> None:
-    from processors.formats import article_from_text
+    from wirestream.processors.formats import article_from_text
 
     with pytest.raises(RejectedInput) as info:
         article_from_text("story.txt", "Headline\nBody a" + "\u0301\u0316" * 1000)

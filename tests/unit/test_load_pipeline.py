@@ -6,7 +6,7 @@ import importlib.util
 
 import pytest
 
-from processors.pipelines import EVENT_COMPONENTS, NER_COMPONENTS, load_pipeline
+from wirestream.processors.pipelines import EVENT_COMPONENTS, NER_COMPONENTS, load_pipeline
 
 
 def _installed(name: str) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from streams.apache_kafka import KAFKA_VERSIONS, resolve_version
-from streams.local_brokers import parse_kind
+from wirestream.streams.brokers.apache_kafka import KAFKA_VERSIONS, resolve_version
+from wirestream.streams.brokers.local import parse_kind
 
 
 def test_broker_names():

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from processors.near_duplicates import NearDuplicateIndex, fingerprint, jaccard, shingles
+from wirestream.processors.near_duplicates import NearDuplicateIndex, fingerprint, jaccard, shingles
 
 STORY = ("The Iranian president spoke with his Russian counterpart on Wednesday about the "
          "nuclear talks in Vienna, the expansion of trade and the train crash in Tabas in "
@@ -90,7 +90,7 @@ def test_index_comes_back_from_its_store_after_a_restart(tmp_path):
 
 
 def test_changelog_replay_rebuilds_an_index_elsewhere_with_evictions_as_tombstones():
-    from streams.index_changelog import ChangelogStore
+    from wirestream.streams.kafka.index_changelog import ChangelogStore
 
     # Worker A's index writes through a ChangelogStore; what it queues is the changelog.
     a_store = ChangelogStore({})
@@ -116,7 +116,7 @@ def test_changelog_replay_rebuilds_an_index_elsewhere_with_evictions_as_tombston
 
 
 def test_changelog_store_keeps_its_offset_out_of_the_index():
-    from streams.index_changelog import ChangelogStore
+    from wirestream.streams.kafka.index_changelog import ChangelogStore
 
     store = ChangelogStore({})
     assert store.applied_offset == -1

@@ -4,7 +4,7 @@ import json
 
 import spacy
 
-from processors.news_names import (
+from wirestream.processors.news_names import (
     GAZETTEER,
     PIPE_NAME,
     PLACES_PIPE_NAME,

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from processors.article import Article, RejectedInput
-from processors.formats import parse_raw, parse_raw_items
+from wirestream.processors.article import Article, RejectedInput
+from wirestream.processors.formats import parse_raw, parse_raw_items
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from processors.article import Article
-from processors.pipeline.harness import PipelineHarness, RawMessage
-from processors.pipeline.ingest import ParseLimits
-from processors.pipeline.outputs import DUPLICATES, ENRICHED
-from processors.records import Enrichment, EnrichmentError, ModelInfo
+from wirestream.processors.article import Article
+from wirestream.processors.pipeline.harness import PipelineHarness, RawMessage
+from wirestream.processors.pipeline.ingest import ParseLimits
+from wirestream.processors.pipeline.outputs import DUPLICATES, ENRICHED
+from wirestream.processors.records import Enrichment, EnrichmentError, ModelInfo
 
 GLACIER = ("Swiss glaciers lost four percent of their remaining ice this summer, researchers "
            "said on Monday, the second worst melt since measurements began more than a "

@@ -6,8 +6,8 @@ import jsonschema
 import msgspec
 import pytest
 
-from processors.article import Article
-from processors.records import (
+from wirestream.processors.article import Article
+from wirestream.processors.records import (
     ArticleEnvelope,
     RoutedEnvelope,
     Source,
@@ -25,7 +25,7 @@ SOURCE = Source(topic="wire.raw", partition=1, offset=7)
 
 
 def test_committed_schemas_are_the_generated_ones():
-    assert schemas.stale() == [], "run: python -m processors.records.schemas"
+    assert schemas.stale() == [], "run: python -m wirestream.processors.records.schemas"
 
 
 def test_check_reports_a_hand_edited_schema(tmp_path):

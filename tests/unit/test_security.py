@@ -7,8 +7,8 @@ import ssl
 import faust
 import pytest
 
-from config.settings import SecuritySettings
-from streams.security import aiokafka_options, faust_credentials
+from wirestream.config.settings import SecuritySettings
+from wirestream.streams.kafka.security import aiokafka_options, faust_credentials
 
 
 def test_plaintext_adds_nothing():

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from config.settings import SettingsError, load_settings
+from wirestream.config.settings import SettingsError, load_settings
 
 
 def test_defaults_use_embedded_broker_and_prefixed_topics(monkeypatch):

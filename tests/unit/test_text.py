@@ -1,10 +1,10 @@
-"""processors.text: markup to text and text clean-up."""
+"""wirestream.processors.text: markup to text and text clean-up."""
 
 from __future__ import annotations
 
 import pytest
 
-from processors.text import clean_line, clean_text, html_to_text
+from wirestream.processors.text import clean_line, clean_text, html_to_text
 
 # -- html_to_text ---------------------------------------------------------------------
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from processors.article import Article
-from processors.versions import (
+from wirestream.processors.article import Article
+from wirestream.processors.versions import (
     CORRECTION,
     HELD,
     KILL,

@@ -10,8 +10,8 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from aiohttp.web import Application, Response
 
-from config.settings import Settings
-from streams.app import WEB_PATHS, WirestreamApp, served_paths
+from wirestream.config.settings import Settings
+from wirestream.streams.pipeline.app import WEB_PATHS, WirestreamApp, served_paths
 
 # Faust's own pages (faust/web/apps/*) and a few guesses: all must be 404.
 FAUST_PATHS = ["/", "/router/", "/router/topics", "/router/story-versions/",

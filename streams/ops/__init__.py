@@ -1,0 +1,1 @@
+"""What operators watch: Prometheus metrics, consumer lag, the publish sensor."""

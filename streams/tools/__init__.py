@@ -1,0 +1,1 @@
+"""The command line, the demo, record rendering and worker subprocesses."""

@@ -24,7 +24,7 @@ from wirestream.streams.kafka.broker_watch import (
     claim_marker,
     reconcile_local_state,
 )
-from wirestream.streams.kafka.faust_transport import set_commit_guard
+from wirestream.streams.kafka.faust_transport import set_commit_guard, set_fetch_guard
 from wirestream.streams.pipeline.app import WirestreamApp
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,7 @@ def run_worker(settings: Settings) -> int:
         watch = BrokerWatch(url, marker_topic, incarnation)
         wapp.app.timer(settings.broker_watch_s, name="broker-watch")(watch.check)
         set_commit_guard(wapp.app, watch.commit_allowed)
+        set_fetch_guard(wapp.app, watch.records_trusted)
         worker = faust.Worker(wapp.app, loglevel=settings.log_level, quiet=True,
                               override_logging=True)
         try:

@@ -123,8 +123,8 @@ class WirestreamApp:
                                                   topics["duplicates"], dead, self.worker_name,
                                                   changelog=self.index_changelog,
                                                   broker_url=broker_url, policy=policy)
-        self.enrich = EnrichStage(settings, topics["enriched"], dead, self.worker_name,
-                                  events=topics["events"], policy=policy,
+        self.enrich = EnrichStage(self.app, settings, topics["enriched"], dead,
+                                  self.worker_name, events=topics["events"], policy=policy,
                                   on_delivery_failed=self.stop_uncommitted)
         self.joined = False  # set by the first partition assignment of this process
         metrics.init([*settings.languages, "und"],

@@ -35,6 +35,7 @@ from wirestream.processors.records import (
     EnrichmentError,
     Entity,
     Event,
+    EventRetraction,
     ModelInfo,
     RoutedEnvelope,
     decode,
@@ -267,6 +268,8 @@ class EnrichStage:
 
     async def _send(self, step: PublishStep, delivery: Delivery) -> None:
         for send in step.sends:
+            if isinstance(send.record, EventRetraction):
+                metrics.EVENTS_RETRACTED.labels(send.record.reason).inc()
             topic = self.events if send.topic == EVENTS else self.out
             if topic is not None:  # no events topic: the record still lists them
                 await delivery.send(topic, send.key,

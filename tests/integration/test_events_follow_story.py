@@ -11,7 +11,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from tests.integration.helpers import collect, record_of, running_worker, settings_from
+from tests.integration.helpers import (
+    collect,
+    record_of,
+    running_worker,
+    settings_from,
+    wait_for_metric,
+)
 from wirestream.streams.kafka.admin import ensure_app_topics
 from wirestream.streams.kafka.kafka_io import OutMessage, produce
 
@@ -60,6 +66,9 @@ def test_an_update_and_a_kill_after_a_restart_withdraw_the_storys_events(
         # one's retraction
         expected = len(first) + len(second) + len(dropped) + len(second)
         got = asyncio.run(collect(broker.url, [names["events"]], expected, worker))
+        samples = wait_for_metric(namespace_env["WIRESTREAM_METRICS_PORT"],
+                                  'wirestream_events_retracted_total{reason="story_killed"}',
+                                  len(second), worker)
 
     records = [(m.key.decode(), record_of(m)) for m in got]
     for _, record in records:
@@ -71,3 +80,4 @@ def test_an_update_and_a_kill_after_a_restart_withdraw_the_storys_events(
     last = {key: r["record_type"] for key, r in records}  # what a compacted topic keeps
     assert set(last) == set(first) | set(second)
     assert set(last.values()) == {"retraction"}  # a killed story leaves no live event
+    assert samples['wirestream_events_retracted_total{reason="not_in_update"}'] == len(dropped)

@@ -34,6 +34,7 @@ from wirestream.processors.records import (
     Source,
 )
 from wirestream.processors.story_matcher import StoryMatcher
+from wirestream.processors.versions import StoryState
 
 Enrich = Callable[[list[Article]], list[Enrichment | EnrichmentError]]
 
@@ -67,7 +68,7 @@ class PipelineHarness:
     # What each topic role received, in order: (key, record; None is a tombstone).
     topics: dict[str, list[tuple[bytes, Any]]] = field(default_factory=dict)
     dead_letters: list[DeadLetter] = field(default_factory=list)
-    version_states: dict[str, dict[str, Any]] = field(default_factory=dict)
+    version_states: dict[str, StoryState] = field(default_factory=dict)
     live_events: dict[str, list[str]] = field(default_factory=dict)  # story id -> event ids
     _offset: int = 0
 

@@ -47,6 +47,7 @@ from wirestream.streams.kafka.dead_letter import DeadLetters
 from wirestream.streams.kafka.delivery import Delivery, DeliveryFailed, RetryPolicy
 from wirestream.streams.kafka.messages import utc_now
 from wirestream.streams.ops import metrics
+from wirestream.streams.ops.tracing import TRACING
 
 # What the spaCy processes give back per article.
 Result = Enrichment | EnrichmentError
@@ -176,7 +177,7 @@ class EnrichStage:
 
     async def _compute(self, events: list[faust.EventT], deliveries: list[Delivery]
                        ) -> tuple[list[tuple[faust.EventT, RoutedEnvelope, Delivery]],
-                                  list[Result]]:
+                                  list[Result], int]:
         """Decode the batch (dead-lettering what is not ours) and enrich it in the pool."""
         metrics.STAGE_ITEMS_IN.labels("enrich").inc(len(events))
         envelopes: list[tuple[faust.EventT, RoutedEnvelope, Delivery]] = []
@@ -187,6 +188,7 @@ class EnrichStage:
             except Exception as exc:
                 await self.dead.send(delivery, exc)
         started = time.perf_counter()
+        started_ns = time.time_ns()
         articles = [envelope.article for _, envelope, _ in envelopes if not envelope.retract]
         try:
             results = await self._enrich_in_parallel(articles) if articles else []
@@ -194,12 +196,12 @@ class EnrichStage:
             results = await self._one_by_one(articles)
         if articles:
             metrics.PROCESSING_SECONDS.labels("enrich").observe(time.perf_counter() - started)
-        return envelopes, results
+        return envelopes, results, started_ns
 
     async def _publish_in_order(self, previous: asyncio.Future[None] | None,
                                 events: list[faust.EventT], deliveries: list[Delivery],
                                 computed: asyncio.Future[Any], stream: faust.StreamT) -> None:
-        envelopes, results = await computed
+        envelopes, results, started_ns = await computed
         if previous is not None:
             await previous  # the batch before this one is out first
         pending = iter(results)
@@ -209,10 +211,17 @@ class EnrichStage:
         for event, envelope, delivery in envelopes:  # in consumed order, retractions too
             story_id = envelope.article.id
             before = live[story_id] if story_id in live else self._live(story_id)
-            if envelope.retract:
-                step: PublishStep | None = await self._retract(envelope, before, delivery)
-            else:
-                step = await self._publish(envelope, next(pending), before, delivery)
+            result = None if envelope.retract else next(pending)
+            with TRACING.span("enrich", parent=event.message.headers,
+                              story=(story_id, envelope.article.version), start_ns=started_ns,
+                              attributes=_trace_attributes(result)), \
+                    TRACING.span("publish", attributes={"retract": envelope.retract}) as span:
+                headers = TRACING.headers(span)
+                if result is None:
+                    step: PublishStep | None = await self._retract(envelope, before, delivery,
+                                                                   headers)
+                else:
+                    step = await self._publish(envelope, result, before, delivery, headers)
             if step is not None:
                 live[story_id] = step.live_events
                 updates[id(delivery)] = (event, story_id, step.live_events)
@@ -266,31 +275,34 @@ class EnrichStage:
                     message="worker process died on this article"))
         return results
 
-    async def _send(self, step: PublishStep, delivery: Delivery) -> None:
+    async def _send(self, step: PublishStep, delivery: Delivery,
+                    headers: list[tuple[str, bytes]] | None) -> None:
         for send in step.sends:
             if isinstance(send.record, EventRetraction):
                 metrics.EVENTS_RETRACTED.labels(send.record.reason).inc()
             topic = self.events if send.topic == EVENTS else self.out
             if topic is not None:  # no events topic: the record still lists them
                 await delivery.send(topic, send.key,
-                                    None if send.record is None else encode(send.record))
+                                    None if send.record is None else encode(send.record),
+                                    headers=headers)
 
-    async def _retract(self, envelope: RoutedEnvelope, live: list[str],
-                       delivery: Delivery) -> PublishStep:
+    async def _retract(self, envelope: RoutedEnvelope, live: list[str], delivery: Delivery,
+                       headers: list[tuple[str, bytes]] | None) -> PublishStep:
         step = retraction_step(envelope, live, worker=self.worker_name, at=utc_now(),
                                tombstones=self.settings.tombstones)
-        await self._send(step, delivery)
+        await self._send(step, delivery, headers)
         metrics.STAGE_ITEMS_OUT.labels("enrich").inc()
         return step
 
     async def _publish(self, envelope: RoutedEnvelope, result: Result, live: list[str],
-                       delivery: Delivery) -> PublishStep | None:
+                       delivery: Delivery, headers: list[tuple[str, bytes]] | None
+                       ) -> PublishStep | None:
         step = publish_step(envelope, result, live, worker=self.worker_name, at=utc_now(),
                             tombstones=self.settings.tombstones)
         if isinstance(step, Reject):
             await self.dead.send(delivery, step.error)
             return None
-        await self._send(step, delivery)
+        await self._send(step, delivery, headers)
         record: EnrichedRecord = step.sends[0].record
         self._count(record.entities, record.events, record.language, record.model)
         now = time.time()
@@ -313,3 +325,14 @@ class EnrichStage:
         if not model.name:
             metrics.ARTICLES_WITHOUT_MODEL.labels(
                 label, model.entities_skipped or "language_unknown").inc()
+
+
+def _trace_attributes(result: Result | None) -> dict[str, Any]:
+    """What the enrich span tells about one article: NLP time and what it found."""
+    if isinstance(result, Enrichment):
+        return {"language": result.language, "nlp_seconds": result.nlp_seconds,
+                "link_seconds": result.link_seconds, "event_seconds": result.event_seconds,
+                "entities": len(result.entities), "events": len(result.events)}
+    if isinstance(result, EnrichmentError):
+        return {"error": f"{result.stage}: {result.error_class}"}
+    return {}

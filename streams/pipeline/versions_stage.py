@@ -26,6 +26,7 @@ from wirestream.streams.kafka.dead_letter import DeadLetters
 from wirestream.streams.kafka.delivery import Delivery, DeliveryFailed, RetryPolicy
 from wirestream.streams.kafka.messages import utc_now
 from wirestream.streams.ops import metrics
+from wirestream.streams.ops.tracing import TRACING, Headers
 
 log = logging.getLogger(__name__)
 
@@ -89,13 +90,17 @@ class VersionsStage:
                 await delivery.confirm()
                 continue
             metrics.STAGE_ITEMS_IN.labels("versions").inc()
-            await self._decide(envelope, delivery)
+            await self._decide(envelope, delivery, message.headers)
             metrics.PROCESSING_SECONDS.labels("versions").observe(time.perf_counter() - started)
 
-    async def _decide(self, envelope: ArticleEnvelope, delivery: Delivery) -> None:
+    async def _decide(self, envelope: ArticleEnvelope, delivery: Delivery,
+                      headers: Headers | None = None) -> None:
         key = envelope.article.id
         step = version_step(envelope, self._get(key), datetime.now(UTC))
-        await self._send(step, delivery)
+        with TRACING.span("versions", parent=headers,
+                          story=(key, envelope.article.version),
+                          attributes={"verdict": step.verdict}) as span:
+            await self._send(step, delivery, TRACING.headers(span))
         # The story's state changes only once what it decided is written: a version whose
         # output failed (and went to the dead-letter topic) is not "seen", so a redelivery
         # of it is not dropped as one; and a crash before this point replays the input
@@ -108,9 +113,10 @@ class VersionsStage:
         if step.release_at:
             self._schedule(key, step.release_at)
 
-    async def _send(self, step: VersionStep, delivery: Delivery) -> None:
+    async def _send(self, step: VersionStep, delivery: Delivery,
+                    headers: list[tuple[str, bytes]] | None = None) -> None:
         for send in step.sends:
-            await delivery.send(self.out, send.key, encode_record(send.record))
+            await delivery.send(self.out, send.key, encode_record(send.record), headers=headers)
             metrics.STAGE_ITEMS_OUT.labels("versions").inc()
 
     async def _release(self, key: str, delivery: Delivery) -> None:

@@ -25,6 +25,7 @@ from wirestream.streams.kafka.broker_watch import (
     reconcile_local_state,
 )
 from wirestream.streams.kafka.faust_transport import set_commit_guard, set_fetch_guard
+from wirestream.streams.ops.tracing import TRACING
 from wirestream.streams.pipeline.app import WirestreamApp
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ def prepare_topics(settings: Settings, broker_url: str) -> None:
 def run_worker(settings: Settings) -> int:
     """Run a Faust worker in the foreground until SIGINT/SIGTERM; returns the exit code."""
     security.use(settings.security)
+    TRACING.configure(settings.tracing, service_name="wirestream")
     with broker_for(settings, Path(settings.data_dir)) as url:
         if settings.embedded_broker:
             log.warning("no WIRESTREAM_BROKER_URL: started an embedded broker at %s", url)

@@ -101,7 +101,8 @@ class EventDate(Struct, kw_only=True, forbid_unknown_fields=True):
         "version time"))]
 
 
-class Event(Struct, kw_only=True, forbid_unknown_fields=True):
+class Event(Struct, kw_only=True, forbid_unknown_fields=True, tag_field="record_type",
+            tag="event"):
     """One coded event (PLOVER type or ACCIDENT) with its evidence; the value on wire.events
     (key = event_id) and an item of the enriched record's events."""
 
@@ -125,3 +126,22 @@ class Event(Struct, kw_only=True, forbid_unknown_fields=True):
     confidence: Fraction
     method: Annotated[Literal["parse", "lexicon"], Meta(description=(
         "parse: dependency parse; lexicon: parse-free clause rules"))]
+
+
+EventRetractionReason = Literal["story_killed", "not_in_update"]
+
+
+class EventRetraction(Struct, kw_only=True, forbid_unknown_fields=True,
+                      tag_field="record_type", tag="retraction"):
+    """An event withdrawn (topic wire.events, same key as the event): its story was killed,
+    or a later version of the story (an update or a correction) no longer reports it."""
+
+    event_id: Annotated[str, Meta(pattern="^ev-[0-9a-f]{20}$")]
+    article_id: str
+    version: Annotated[int, Meta(ge=0, description="The story version that withdrew it.")]
+    reason: EventRetractionReason
+    retracted_at: str
+
+
+# What the events topic carries (besides tombstones): consumers switch on record_type.
+EventsTopicRecord = Event | EventRetraction

@@ -14,10 +14,9 @@ from aiokafka.errors import KafkaError
 from faust.exceptions import ConsistencyError
 
 from wirestream.config.settings import Settings
+from wirestream.streams.brokers.tansu import EmbeddedBroker
 from wirestream.streams.kafka import security
 from wirestream.streams.kafka.admin import ensure_app_topics
-from wirestream.streams.pipeline.app import WirestreamApp
-from wirestream.streams.brokers.tansu import EmbeddedBroker
 from wirestream.streams.kafka.broker_watch import (
     EXIT_BROKER_LOST,
     BrokerUnreachable,
@@ -25,7 +24,9 @@ from wirestream.streams.kafka.broker_watch import (
     claim_marker,
     reconcile_local_state,
 )
-from wirestream.streams.kafka.faust_transport import set_commit_guard
+from wirestream.streams.kafka.faust_transport import set_commit_guard, set_fetch_guard
+from wirestream.streams.ops.tracing import TRACING
+from wirestream.streams.pipeline.app import WirestreamApp
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ def prepare_topics(settings: Settings, broker_url: str) -> None:
 def run_worker(settings: Settings) -> int:
     """Run a Faust worker in the foreground until SIGINT/SIGTERM; returns the exit code."""
     security.use(settings.security)
+    TRACING.configure(settings.tracing, service_name="wirestream")
     with broker_for(settings, Path(settings.data_dir)) as url:
         if settings.embedded_broker:
             log.warning("no WIRESTREAM_BROKER_URL: started an embedded broker at %s", url)
@@ -68,6 +70,7 @@ def run_worker(settings: Settings) -> int:
         watch = BrokerWatch(url, marker_topic, incarnation)
         wapp.app.timer(settings.broker_watch_s, name="broker-watch")(watch.check)
         set_commit_guard(wapp.app, watch.commit_allowed)
+        set_fetch_guard(wapp.app, watch.records_trusted)
         worker = faust.Worker(wapp.app, loglevel=settings.log_level, quiet=True,
                               override_logging=True)
         try:

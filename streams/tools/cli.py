@@ -62,7 +62,12 @@ def broker(
 ) -> None:
     """Run a broker in the foreground with the topics created: the embedded Tansu broker,
     or Apache Kafka (KRaft) on free loopback ports with --kafka."""
-    from wirestream.streams.brokers.apache_kafka import KafkaCluster, cache_root, fetch_kafka, resolve_version
+    from wirestream.streams.brokers.apache_kafka import (
+        KafkaCluster,
+        cache_root,
+        fetch_kafka,
+        resolve_version,
+    )
     from wirestream.streams.brokers.tansu import BrokerError, EmbeddedBroker
     from wirestream.streams.pipeline.worker import prepare_topics
 
@@ -150,7 +155,13 @@ def feed(
         min=0, max=65535)] = 0,
 ) -> None:
     """Poll feeds and drop directories; produce new and changed items to the raw topic."""
-    from wirestream.streams.feeds.feed_poller import FeedLimits, FeedState, SourceError, SourceResult, poll_all
+    from wirestream.streams.feeds.feed_poller import (
+        FeedLimits,
+        FeedState,
+        SourceError,
+        SourceResult,
+        poll_all,
+    )
 
     settings = _settings()
     url = _require_broker(settings)

@@ -16,11 +16,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from wirestream.config.settings import Settings
 from wirestream.processors.input_files import read_items
 from wirestream.streams.kafka.kafka_io import InMessage, OutMessage, consume_with_ticks, produce
-from wirestream.streams.tools.render import dead_letter_panel, print_record
 from wirestream.streams.pipeline.worker import broker_for, prepare_topics
+from wirestream.streams.tools.render import dead_letter_panel, print_record
 from wirestream.streams.tools.worker_process import WorkerProcess
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 SEED_DIR = REPO_ROOT.parent / "shared" / "data" / "seed"
 SAMPLES_DIR = REPO_ROOT / "samples"
 

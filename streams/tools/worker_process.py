@@ -13,7 +13,7 @@ from wirestream.streams.brokers.tansu import die_with_parent
 
 class WorkerProcess:
     def __init__(self, broker_url: str, log_path: Path, env: dict[str, str] | None = None,
-                 cwd: Path | None = None, module: str = "wirestream.streams.tools.cli") -> None:
+                 cwd: Path | None = None, module: str = "wirestream") -> None:
         # ``module``: another entry point with the same command line (tests use one that
         # makes the event coder raise on marked articles).
         self.log_path = log_path

@@ -25,7 +25,7 @@ def test_demo_replays_every_sample_and_exits_zero(tmp_path):
     env.update({"WIRESTREAM_METRICS_PORT": str(free_port()),
                 "WIRESTREAM_DATA_DIR": str(tmp_path / "data"),
                 "WIRESTREAM_NLP_PROCESSES": "1"})
-    result = subprocess.run([sys.executable, "-m", "wirestream.streams.tools.cli", "demo", "--json"],
+    result = subprocess.run([sys.executable, "-m", "wirestream", "demo", "--json"],
                             capture_output=True, text=True, timeout=600, env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     records = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
@@ -41,6 +41,6 @@ def test_demo_replays_every_sample_and_exits_zero(tmp_path):
 
     # A second run in the same data dir starts a new empty broker: it must not trip
     # over the table state the first run left behind.
-    again = subprocess.run([sys.executable, "-m", "wirestream.streams.tools.cli", "demo", "--json"],
+    again = subprocess.run([sys.executable, "-m", "wirestream", "demo", "--json"],
                            capture_output=True, text=True, timeout=600, env=env)
     assert again.returncode == 0, again.stderr[-3000:]

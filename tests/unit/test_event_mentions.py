@@ -11,12 +11,13 @@ import jsonschema
 import msgspec
 import pytest
 
+from tests.scenarios.corpora import REPO_ROOT
+from tests.shared import needs_shared
 from wirestream.processors.events import code_events, code_events_text
 from wirestream.processors.events.mentions import corefer, same_event
 from wirestream.processors.news_names import add_news_names
 from wirestream.processors.pipelines import NER_COMPONENTS, is_installed, load_pipeline
-from tests.scenarios.corpora import REPO_ROOT
-from tests.shared import needs_shared
+from wirestream.processors.records import Event
 
 SCHEMA = json.loads((REPO_ROOT / "config" / "schemas" / "event.schema.json")
                     .read_text(encoding="utf-8"))
@@ -49,7 +50,7 @@ def code(nlp: Any, text: str, language: str, **kwargs: Any) -> list[dict[str, An
                               article_id=kwargs.pop("article_id", "t-1"), version=1,
                               published_at=PUB, **kwargs)
     for event in events:
-        jsonschema.validate(event, SCHEMA)
+        jsonschema.validate(msgspec.to_builtins(msgspec.convert(event, Event)), SCHEMA)
     return events
 
 
@@ -77,7 +78,7 @@ def seed_events() -> list[dict[str, Any]]:
     [result] = enrich.enrich_batch([article])
     events: list[dict[str, Any]] = msgspec.to_builtins(result)["events"]
     for event in events:
-        jsonschema.validate(event, SCHEMA)
+        jsonschema.validate(msgspec.to_builtins(msgspec.convert(event, Event)), SCHEMA)
     return events
 
 

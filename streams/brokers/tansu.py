@@ -73,7 +73,16 @@ def die_with_parent() -> None:
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
     # Ignore Ctrl-C in the terminal's process group: the parent stops us in order.
+    # Not enough on its own (Tansu and Faust install their own SIGINT handlers), hence
+    # the children are also started in their own session (``own_session_kwargs``).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def own_session_kwargs() -> dict[str, object]:
+    """Popen arguments for a child the parent stops itself, in order: its own session
+    (so a terminal's Ctrl-C, sent to the foreground process group, never reaches it) and
+    the kernel's SIGTERM should the parent die first."""
+    return {"start_new_session": True, "preexec_fn": die_with_parent}
 
 
 def exit_with_parent() -> None:
@@ -83,6 +92,10 @@ def exit_with_parent() -> None:
 
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    # Ctrl-C on a worker run in a terminal reaches its whole process group: the worker
+    # stops, and the kernel ends this child with it; a KeyboardInterrupt here would only
+    # print a traceback and break the pool mid-stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = multiprocessing.parent_process()
     if parent is not None and os.getppid() != parent.pid:
         os._exit(1)  # the parent died before prctl took effect
@@ -148,9 +161,9 @@ class EmbeddedBroker:
         else:
             out = subprocess.DEVNULL  # type: ignore[assignment]
         env = {**os.environ, "RUST_LOG": os.environ.get("RUST_LOG", "warn")}
-        self._proc = subprocess.Popen(
+        self._proc = subprocess.Popen(  # type: ignore[call-overload]  # kwargs typed loosely
             cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            env=env, preexec_fn=die_with_parent,
+            env=env, **own_session_kwargs(),
         )
         self._wait_ready()
         return self

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -21,6 +22,25 @@ cli = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Wire feeds in, enriched records out: Faust + Kafka + spaCy.")
 err = Console(stderr=True, soft_wrap=True)  # errors stay on one line, for grep
 out = Console()
+# Set by the global options and by _settings(): main() explains an error with them.
+_run: dict[str, object] = {"debug": False, "settings": None}
+# Commands whose Kafka clients are ours alone: aiokafka's own error lines (a retry loop
+# prints one per attempt) are left out unless --debug, the command says what failed.
+# The worker keeps them: its log is where an operator looks.
+_QUIET_KAFKA_LOGS_EXCEPT = frozenset({"worker"})
+
+
+@cli.callback()
+def _options(
+    ctx: typer.Context,
+    debug: Annotated[bool, typer.Option(
+        "--debug", help="show tracebacks and the Kafka client's own log lines")] = False,
+) -> None:
+    _run["debug"] = debug
+    if debug:
+        logging.getLogger().setLevel(logging.INFO)
+    elif ctx.invoked_subcommand not in _QUIET_KAFKA_LOGS_EXCEPT:
+        logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
 
 
 def _settings() -> Settings:
@@ -32,6 +52,7 @@ def _settings() -> Settings:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
     security.use(settings.security)  # every Kafka client of this command connects so
+    _run["settings"] = settings
     return settings
 
 
@@ -105,8 +126,25 @@ def broker(
 def worker() -> None:
     """Run a Faust worker (starts an embedded broker when WIRESTREAM_BROKER_URL is unset)."""
     from wirestream.streams.pipeline.worker import run_worker
+    from wirestream.streams.tools.doctor import metrics_port_finding, model_warnings
 
-    raise typer.Exit(run_worker(_settings()))
+    settings = _settings()
+    # Before anything starts: a taken port would otherwise end the worker, after the
+    # broker and the spaCy processes started, with a traceback of Faust's web server.
+    port = metrics_port_finding(settings)
+    if not port.ok:
+        err.print(f"[red]error:[/red] {port.message()}")
+        raise typer.Exit(2)
+    for warning in model_warnings(settings):
+        err.print(f"[yellow]warning:[/yellow] {warning}")
+    code = run_worker(settings)
+    # Faust has stopped, RocksDB is closed and the producer flushed: what the
+    # interpreter's teardown would add (~1 s of freeing spaCy and Faust objects,
+    # measured) is time a supervisor or Ctrl-C waits for nothing.
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 @cli.command()
@@ -286,12 +324,33 @@ def demo(
     as_json: Annotated[bool, typer.Option("--json", help="print records as JSON lines")]
     = False,
     timeout: Annotated[float, typer.Option(help="seconds to wait for all records")] = 300.0,
+    metrics: Annotated[bool, typer.Option(
+        "--metrics", help="also print the worker's raw wirestream_* metrics at the end")]
+    = False,
 ) -> None:
     """Start a broker and a worker, replay sample stories, print the enriched records."""
     from wirestream.streams.tools.demo import run_demo
 
     raise typer.Exit(run_demo(_settings(), files or [], follow=follow, as_json=as_json,
-                              timeout_s=timeout))
+                              timeout_s=timeout, raw_metrics=metrics))
+
+
+@cli.command()
+def doctor() -> None:
+    """Check the broker (reachable, API versions, topics vs settings), the spaCy pipelines,
+    the metrics port and the data dir; print what to fix; exit 1 when something is wrong."""
+    from wirestream.streams.tools.doctor import run_checks
+
+    findings = run_checks(_settings())
+    for finding in findings:
+        mark = "[green]ok[/green]  " if finding.ok else "[red]FIX[/red] "
+        out.print(f"{mark} [bold]{finding.check}[/bold]: {finding.detail}", highlight=False,
+                  soft_wrap=True)
+        if not finding.ok and finding.fix:
+            out.print(f"      → {finding.fix}", highlight=False, soft_wrap=True)
+    wrong = sum(1 for f in findings if not f.ok)
+    out.print(f"{wrong} problem(s) to fix" if wrong else "nothing to fix")
+    raise typer.Exit(1 if wrong else 0)
 
 
 def main() -> None:
@@ -300,6 +359,16 @@ def main() -> None:
         cli()
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:
+        if _run["debug"]:
+            raise
+        from wirestream.streams.tools.doctor import explain_exception
+
+        settings = _run["settings"]
+        err.print(f"[red]error:[/red] {explain_exception(exc, settings)}"
+                  if isinstance(settings, Settings | None) else str(exc), highlight=False)
+        err.print("[dim](wirestream --debug ... shows the traceback)[/dim]")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ class QuickStopWorker(faust.Worker):
     closing the loop: 2 s of a ~2.3 s stop, measured on the demo. Both are shortened;
     what they wait for (cancelled tasks, closing transports) takes milliseconds."""
 
-    LEFTOVER_WAIT_S = 0.3
+    LEFTOVER_WAIT_S = 0.1
     CLOSE_WAIT_S = 0.1
 
     def _gather_all(self) -> None:

@@ -43,6 +43,16 @@ def _options(
         logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
 
 
+def _exit_now(code: int) -> None:
+    """End the process without the interpreter's teardown, once everything it started
+    has stopped: freeing the modules and objects of spaCy, Faust and aiokafka took
+    ~1 s (worker) and ~0.8 s (demo) of a stop that should take under 2 s (measured)."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def _settings() -> Settings:
     from wirestream.streams.kafka import security
 
@@ -137,14 +147,8 @@ def worker() -> None:
         raise typer.Exit(2)
     for warning in model_warnings(settings):
         err.print(f"[yellow]warning:[/yellow] {warning}")
-    code = run_worker(settings)
-    # Faust has stopped, RocksDB is closed and the producer flushed: what the
-    # interpreter's teardown would add (~1 s of freeing spaCy and Faust objects,
-    # measured) is time a supervisor or Ctrl-C waits for nothing.
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    # Faust has stopped, RocksDB is closed and the producer flushed.
+    _exit_now(run_worker(settings))
 
 
 @cli.command()
@@ -331,8 +335,9 @@ def demo(
     """Start a broker and a worker, replay sample stories, print the enriched records."""
     from wirestream.streams.tools.demo import run_demo
 
-    raise typer.Exit(run_demo(_settings(), files or [], follow=follow, as_json=as_json,
-                              timeout_s=timeout, raw_metrics=metrics))
+    code = run_demo(_settings(), files or [], follow=follow, as_json=as_json,
+                    timeout_s=timeout, raw_metrics=metrics)
+    _exit_now(code)
 
 
 @cli.command()

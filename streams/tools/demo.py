@@ -27,6 +27,7 @@ from types import FrameType
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -203,17 +204,17 @@ class Feedback:
     def done(self, text: str) -> None:
         elapsed = time.monotonic() - self._step_started
         mark = "[green]✓[/green] " if self.live else ""
-        self.console.print(f"{mark}{text} [dim]({elapsed:.1f} s)[/dim]" if self.live
+        self.console.print(f"{mark}{escape(text)} [dim]({elapsed:.1f} s)[/dim]" if self.live
                            else f"{text} ({elapsed:.1f} s)", highlight=False)
         self._step_started = time.monotonic()
 
     def note(self, text: str) -> None:
-        self.console.print(f"[yellow]note:[/yellow] {text}" if self.live else f"note: {text}",
-                           highlight=False)
+        self.console.print(f"[yellow]note:[/yellow] {escape(text)}" if self.live
+                           else f"note: {text}", highlight=False)
 
     def error(self, text: str) -> None:
         self.end_steps()
-        self.console.print(f"[red]error:[/red] {text}" if self.live else f"error: {text}",
+        self.console.print(f"[red]error:[/red] {escape(text)}" if self.live else f"error: {text}",
                            highlight=False)
 
     def end_steps(self) -> None:
@@ -246,6 +247,10 @@ def _ignoring_stop_signals() -> None:
 def run_demo(settings: Settings, files: list[Path], *, follow: bool, as_json: bool,
              timeout_s: float, raw_metrics: bool = False) -> int:
     console = Console(stderr=as_json, highlight=False)
+    if not console.is_terminal or as_json:
+        # Plain lines for logs and pipes: never wrapped at 80 columns, no markup read
+        # into record text (a "[de]" would vanish as a tag).
+        console = Console(stderr=as_json, highlight=False, soft_wrap=True, markup=False)
     feedback = Feedback(console, live=console.is_terminal and not as_json)
     chosen = files or default_files()
     if not files and not SEED_DIR.is_dir():
@@ -456,10 +461,11 @@ def _show(record: dict[str, Any], console: Console, *, as_json: bool, pretty: bo
     elif pretty:
         print_record(console, record)
     elif not live:
+        headline = str(record.get("headline") or "")
+        headline = headline if len(headline) <= 80 else headline[:79] + "…"
         console.print(f"enriched {record.get('id')} [{record.get('language')}] "
-                      f"{record.get('headline')!r}: {len(record.get('entities') or [])} "
-                      f"entities, {len(record.get('events') or [])} events", highlight=False,
-                      soft_wrap=True)
+                      f"{headline!r}: {len(record.get('entities') or [])} entities, "
+                      f"{len(record.get('events') or [])} events")
 
 
 def summary_rows(tally: Tally, snapshot: MetricsSnapshot, metrics_url: str
@@ -493,7 +499,7 @@ def _print_summary(feedback: Feedback, tally: Tally, snapshot: MetricsSnapshot,
         table.add_column(style="bold cyan", no_wrap=True)
         table.add_column()
         for what, figure in rows:
-            table.add_row(what, figure)
+            table.add_row(what, escape(figure))
         feedback.console.print(table)
     else:
         for what, figure in rows:

@@ -373,7 +373,9 @@ def main() -> None:
         err.print(f"[red]error:[/red] {explain_exception(exc, settings)}"
                   if isinstance(settings, Settings | None) else str(exc), highlight=False)
         err.print("[dim](wirestream --debug ... shows the traceback)[/dim]")
-        sys.exit(1)
+        # Not sys.exit: clients the failed command could not close would each log an
+        # "Unclosed ..." error when the interpreter collects them.
+        _exit_now(1)
 
 
 if __name__ == "__main__":

@@ -163,9 +163,12 @@ async def broker_findings(settings: Settings) -> list[Finding]:
     try:
         return await asyncio.wait_for(_inspect_broker(settings, url), BROKER_TIMEOUT_S * 4)
     except Exception as exc:  # any failure to talk to it is the finding
+        from aiokafka.errors import KafkaConnectionError
+
         finding = unreachable_broker(url)
-        return [Finding(finding.check, False, f"{finding.detail} ({type(exc).__name__}: "
-                                              f"{exc})", finding.fix)]
+        why = type(exc).__name__ if isinstance(exc, KafkaConnectionError | TimeoutError) \
+            else f"{type(exc).__name__}: {exc}"
+        return [Finding(finding.check, False, f"{finding.detail} ({why})", finding.fix)]
 
 
 async def _inspect_broker(settings: Settings, url: str) -> list[Finding]:
@@ -227,7 +230,7 @@ async def _topic_findings(admin: Any, settings: Settings) -> list[Finding]:
     findings = []
     for name, (partitions, compacted) in expected.items():
         if name not in existing:
-            findings.append(Finding(f"topic {name}", True,
+            findings.append(Finding("topic", True,
                                     f"{name} does not exist yet (a worker creates it at "
                                     "start)"))
             continue
@@ -269,10 +272,10 @@ def topic_finding(name: str, partitions: int, compacted: bool, have_partitions: 
             fixes.append(f"kafka-configs.sh --alter --entity-type topics --entity-name {name}"
                          f" --add-config max.message.bytes={settings.topics.max_message_bytes}")
     if problems:
-        return Finding(f"topic {name}", False, f"{name}: " + ", ".join(problems),
+        return Finding("topic", False, f"{name}: " + ", ".join(problems),
                        "; ".join(fixes))
     shape = f"{have_partitions} partition(s)" + (", compacted" if compacted else "")
-    return Finding(f"topic {name}", True, f"{name}: {shape}")
+    return Finding("topic", True, f"{name}: {shape}")
 
 
 # --- all of it --------------------------------------------------------------------------
@@ -313,7 +316,7 @@ def explain_exception(exc: BaseException, settings: Settings | None = None) -> s
     url = settings.broker_url if settings else None
     if isinstance(exc, KafkaConnectionError) or (
             isinstance(exc, KafkaError) and "connect" in str(exc).lower()):
-        return unreachable_broker(url or "the configured address").message() + f" ({exc})"
+        return unreachable_broker(url or "the configured address").message()
     if isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE:
         port = settings.metrics_port if settings else "the port"
         return (f"an address is already in use ({exc.strerror}); if it is port {port}, "

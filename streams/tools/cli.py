@@ -36,7 +36,8 @@ def _options(
     debug: Annotated[bool, typer.Option(
         "--debug", help="show tracebacks and the Kafka client's own log lines")] = False,
 ) -> None:
-    _run["debug"] = debug
+    # A worker's crash keeps its traceback: the worker log is where it is read.
+    _run["debug"] = debug or ctx.invoked_subcommand == "worker"
     if debug:
         logging.getLogger().setLevel(logging.INFO)
     elif ctx.invoked_subcommand not in _QUIET_KAFKA_LOGS_EXCEPT:

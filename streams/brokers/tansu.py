@@ -165,7 +165,13 @@ class EmbeddedBroker:
             cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             env=env, **own_session_kwargs(),
         )
-        self._wait_ready()
+        try:
+            self._wait_ready()
+        except BaseException:
+            # Ctrl-C while it starts: __exit__ is not called for a failed __enter__, and
+            # in its own session the broker did not get the signal.
+            self.stop()
+            raise
         return self
 
     def _wait_ready(self) -> None:

@@ -80,6 +80,13 @@ def command_line(pid: int) -> str:
         return "?"
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    # A job started in the background of a non-interactive shell (`bench/stops.py &`)
+    # inherits SIGINT ignored, and Python then keeps ignoring it: the demo would not see
+    # the Ctrl-C this benchmark sends. A terminal's foreground job never has it ignored.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def demo_env(data_dir: Path, nlp_processes: int = 1) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("WIRESTREAM_")}
     env.update({"WIRESTREAM_METRICS_PORT": str(free_port()),
@@ -98,7 +105,7 @@ class DemoRun:
             [python, "-m", "wirestream", "demo", "--follow"],
             env=demo_env(data_dir, nlp_processes), stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True,
-            start_new_session=True)
+            start_new_session=True, preexec_fn=_ctrl_c_as_in_a_terminal)
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.output: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -139,33 +146,35 @@ class DemoRun:
             os.killpg(self.proc.pid, signal.SIGINT)  # the demo leads its group
         else:
             os.kill(self.proc.pid, signal.SIGTERM)
-        code: int | None
-        try:
-            code = self.proc.wait(timeout=GONE_WAIT_S)
-        except subprocess.TimeoutExpired:
-            code = None
-        exit_s = time.monotonic() - started
+        exit_s: float | None = None
         all_gone: float | None = None
         leftovers: list[str] = []
         while time.monotonic() - started < GONE_WAIT_S:
-            alive = [pid for pid in tree if running(pid)]
             elapsed = time.monotonic() - started
+            if exit_s is None and self.proc.poll() is not None:
+                exit_s = elapsed
+            alive = [pid for pid in tree if running(pid)]
             if elapsed >= LEFTOVER_AFTER_S and not leftovers:
                 leftovers = [f"{pid} {names[pid]}" for pid in alive] or ["-"]
             if not alive:
                 all_gone = elapsed
                 break
             time.sleep(0.02)  # poll interval while processes exit
+        hung = [f"{pid} {names[pid]}" for pid in tree if running(pid)]
         for pid in tree:  # whatever hangs on is ended, so the next run starts clean
             if running(pid):
                 os.kill(pid, signal.SIGKILL)
-        if code is None:
-            code = self.proc.wait()
+        code: int | None = self.proc.wait()
+        if exit_s is None:  # it had to be killed
+            exit_s, code = GONE_WAIT_S, None
+        if hung:
+            self.output.append("still running after the wait: " + "; ".join(hung))
         # The reader thread ends with the output: everything after the signal.
         while (line := self.lines.get(timeout=10)) is not None:
             self.output.append(line)
         errors = [line for line in self.output[seen_lines:]
-                  if any(marker in line for marker in ERROR_MARKERS)]
+                  if any(marker in line for marker in ERROR_MARKERS)
+                  or line.startswith("still running")]
         if worker_log.exists():
             with open(worker_log, "rb") as f:
                 f.seek(log_offset)

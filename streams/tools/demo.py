@@ -312,7 +312,7 @@ def _with_worker(settings: Settings, url: str, data_dir: Path, items: list[Any],
     feedback.step("starting the worker")
     worker = WorkerProcess(url, data_dir / "worker.log", env)
     snapshot = MetricsSnapshot()
-    tally = Tally(replayed=len(items))
+    tally = Tally(replayed=0)  # set once the articles are on the raw topic
     ok = False
     try:
         if not _wait_ready(settings, worker, feedback, timeout_s):
@@ -320,6 +320,7 @@ def _with_worker(settings: Settings, url: str, data_dir: Path, items: list[Any],
         messages = [OutMessage(i.key.encode() if i.key else None, i.payload,
                                (("content-type", i.content_type.encode()),)) for i in items]
         asyncio.run(produce(url, names["raw"], messages))
+        tally.replayed = len(items)
         feedback.done(f"replayed {len(items)} article(s) from {len(files)} file(s) "
                       f"to {names['raw']}")
         feedback.end_steps()
@@ -333,7 +334,8 @@ def _with_worker(settings: Settings, url: str, data_dir: Path, items: list[Any],
     finally:
         _ignoring_stop_signals()
         worker.stop(timeout_s=WORKER_STOP_S)
-    _print_summary(feedback, tally, snapshot, metrics_url, worker)
+    if tally.replayed:  # stopped before the replay: nothing to sum up
+        _print_summary(feedback, tally, snapshot, metrics_url, worker)
     if raw_metrics:
         for line in wirestream_lines(snapshot.text):
             feedback.console.print(f"  {line}", soft_wrap=True, highlight=False)

@@ -192,7 +192,9 @@ class EmbeddedBroker:
         raise BrokerError(f"embedded broker did not answer on {self.bootstrap} "
                           f"within {self.start_timeout_s:.0f}s")
 
-    def stop(self, timeout_s: float = 10.0) -> None:
+    def stop(self, timeout_s: float = 1.0) -> None:
+        # A short grace: Tansu holds everything in memory, so a graceful stop saves
+        # nothing, and it is stopped last, after every client that could still write.
         proc, self._proc = self._proc, None
         if proc is not None and proc.poll() is None:
             proc.terminate()
@@ -200,7 +202,7 @@ class EmbeddedBroker:
                 proc.wait(timeout=timeout_s)
             except subprocess.TimeoutExpired:
                 proc.kill()
-                proc.wait(timeout=timeout_s)
+                proc.wait(timeout=10)
         if self._log_file is not None:
             self._log_file.close()  # type: ignore[attr-defined]
             self._log_file = None

@@ -12,6 +12,7 @@ stops them; a broker that died first would leave the worker retrying its connect
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import shutil
 import signal
@@ -19,10 +20,11 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, cast
 
 from rich.console import Console
 from rich.markup import escape
@@ -428,41 +430,48 @@ async def _collect(settings: Settings, url: str, names: dict[str, str], items: l
                         TextColumn("· dead-lettered {task.fields[dead]} · held "
                                    "{task.fields[held]}"), TimeElapsedColumn(),
                         console=console, transient=True, disable=not feedback.live)
-    with progress:
-        task = progress.add_task("enriched", total=len(items), dead=0, held=0)
-        async for msg in consume_with_ticks(url, [names["enriched"], names["dlq"]]):
-            if msg is None:
-                pass
-            elif msg.topic == names["dlq"]:
-                tally.add_dead(msg)
-                if pretty:
-                    console.print(dead_letter_panel(msg))
-                elif not feedback.live:
-                    console.print(f"dead-lettered {(msg.key or b'').decode(errors='replace')}"
-                                  f": {msg.header('wirestream.reason')}", highlight=False)
-            else:
-                record = json.loads(msg.value)
-                tally.add_record(record, (msg.key or b"").decode())
-                _show(record, console, as_json=as_json, pretty=pretty, live=feedback.live)
-            now = time.monotonic()
-            if now - last_scrape > 1.0:
-                last_scrape = now
-                text = await asyncio.to_thread(scrape_metrics, settings.metrics_host,
-                                               settings.metrics_port, 2.0)
-                if text:
-                    snapshot = MetricsSnapshot.parse(text)
-            progress.update(task, completed=len(tally.enriched) + tally.dead_total,
-                            dead=tally.dead_total, held=snapshot.held)
-            if stop.requested:
-                return True, snapshot
-            if not follow and expected <= tally.enriched and tally.dead_total >= expected_dead:
-                break
-            if not worker.alive():
-                feedback.error(doctor.explain_worker_exit(worker.log_tail(200), settings)
-                               + f" (worker log: {worker.log_path})")
-                return False, snapshot
-            if not follow and now - started > timeout_s:
-                break
+    # aclosing: the consumer closes when the loop is left, not when the generator is
+    # collected; a connection left open makes the embedded broker wait for it at stop.
+    # (An async generator function, annotated as the AsyncIterator it is used as.)
+    reading = cast(AsyncGenerator[InMessage | None, None],
+                   consume_with_ticks(url, [names["enriched"], names["dlq"]]))
+    async with contextlib.aclosing(reading) as messages:
+        with progress:
+            task = progress.add_task("enriched", total=len(items), dead=0, held=0)
+            async for msg in messages:
+                if msg is None:
+                    pass
+                elif msg.topic == names["dlq"]:
+                    tally.add_dead(msg)
+                    if pretty:
+                        console.print(dead_letter_panel(msg))
+                    elif not feedback.live:
+                        key = (msg.key or b"").decode(errors="replace")
+                        console.print(f"dead-lettered {key}: "
+                                      f"{msg.header('wirestream.reason')}", highlight=False)
+                else:
+                    record = json.loads(msg.value)
+                    tally.add_record(record, (msg.key or b"").decode())
+                    _show(record, console, as_json=as_json, pretty=pretty, live=feedback.live)
+                now = time.monotonic()
+                if now - last_scrape > 1.0:
+                    last_scrape = now
+                    text = await asyncio.to_thread(scrape_metrics, settings.metrics_host,
+                                                   settings.metrics_port, 2.0)
+                    if text:
+                        snapshot = MetricsSnapshot.parse(text)
+                progress.update(task, completed=len(tally.enriched) + tally.dead_total,
+                                dead=tally.dead_total, held=snapshot.held)
+                if stop.requested:
+                    return True, snapshot
+                if not follow and expected <= tally.enriched and tally.dead_total >= expected_dead:
+                    break
+                if not worker.alive():
+                    feedback.error(doctor.explain_worker_exit(worker.log_tail(200), settings)
+                                   + f" (worker log: {worker.log_path})")
+                    return False, snapshot
+                if not follow and now - started > timeout_s:
+                    break
     # The final figures, taken while the worker still runs.
     text = await asyncio.to_thread(scrape_metrics, settings.metrics_host,
                                    settings.metrics_port, 2.0)

@@ -146,3 +146,16 @@ def test_doctor_exits_non_zero_and_says_what_to_fix(taken_port, tmp_path):
     assert result.returncode == 1
     assert "FIX  broker" in result.stdout and "FIX  metrics port" in result.stdout
     assert "WIRESTREAM_METRICS_PORT" in result.stdout and "ok   spaCy" in result.stdout
+
+
+def test_a_stop_signal_while_reading_only_asks_the_loop_to_end():
+    import signal
+
+    with demo.StopSignals() as stop:
+        stop.polling = True
+        signal.raise_signal(signal.SIGTERM)  # handled here: the read loop ends itself
+        assert stop.requested
+        stop.polling = False
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

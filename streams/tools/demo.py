@@ -224,7 +224,7 @@ class Feedback:
 
 
 class StopSignals:
-    """Ctrl-C (SIGINT) and SIGTERM, turned into one ordered stop.
+    """Ctrl-C (SIGINT), SIGTERM and SIGHUP, turned into one ordered stop.
 
     While articles are read (``polling``) a signal only sets ``requested``; the read
     loop sees it within one poll (200 ms) and ends normally, closing its consumer. At
@@ -245,7 +245,8 @@ class StopSignals:
             raise KeyboardInterrupt
 
     def __enter__(self) -> StopSignals:
-        for signum in (signal.SIGINT, signal.SIGTERM):
+        # SIGHUP: the terminal was closed; by default it would end only this process.
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             self._previous[signum] = signal.signal(signum, self._handle)
         return self
 
@@ -257,8 +258,8 @@ class StopSignals:
     def ignore() -> None:
         """While stopping: a second Ctrl-C must not cut the ordered stop short (it is
         bounded by WORKER_STOP_S and the broker's own stop timeout)."""
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_IGN)
 
 
 def run_demo(settings: Settings, files: list[Path], *, follow: bool, as_json: bool,

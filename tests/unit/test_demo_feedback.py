@@ -155,6 +155,7 @@ def test_a_stop_signal_while_reading_only_asks_the_loop_to_end():
         stop.polling = True
         signal.raise_signal(signal.SIGTERM)  # handled here: the read loop ends itself
         assert stop.requested
+        signal.raise_signal(signal.SIGHUP)  # a closed terminal: the same ordered stop
         stop.polling = False
         with pytest.raises(KeyboardInterrupt):
             signal.raise_signal(signal.SIGINT)

@@ -8,7 +8,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from wirestream.streams.brokers.tansu import die_with_parent
+from wirestream.streams.brokers.tansu import own_session_kwargs
 
 
 class WorkerProcess:
@@ -21,11 +21,11 @@ class WorkerProcess:
         full_env = {**os.environ, **(env or {}),
                     "WIRESTREAM_BROKER_URL": broker_url.removeprefix("kafka://")}
         self._log = open(log_path, "ab")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(
+        self.proc = subprocess.Popen(  # type: ignore[call-overload]  # kwargs typed loosely
             [sys.executable, "-m", module, "worker"], env=full_env,
             cwd=str(cwd) if cwd else None,
             stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            preexec_fn=die_with_parent,
+            **own_session_kwargs(),
         )
 
     @property

@@ -359,6 +359,18 @@ def doctor() -> None:
     raise typer.Exit(1 if wrong else 0)
 
 
+@cli.command()
+def trace(
+    story_id: Annotated[str, typer.Argument(help="the story id, as on the output records")],
+    version: Annotated[int, typer.Option(help="the story version")] = 1,
+) -> None:
+    """Print the trace id of one story version, to look it up in the tracing backend
+    (spans are sent when WIRESTREAM_TRACING__ENDPOINT is set)."""
+    from wirestream.streams.ops.tracing import trace_id_hex
+
+    print(trace_id_hex(story_id, version))
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -52,7 +54,11 @@ def test_one_article_is_one_trace_across_the_stages(broker, namespace_env, tmp_p
         asyncio.run(produce(broker.url, names["raw"], [
             OutMessage(b"urn:traced", json.dumps(ARTICLE).encode())]))
         [record] = asyncio.run(collect(broker.url, [names["enriched"]], 1, worker))
-        trace_id = trace_id_hex("urn:traced", 3)
+        # What an operator runs to find the story version's trace.
+        trace_id = subprocess.run(
+            [sys.executable, "-m", "wirestream", "trace", "urn:traced", "--version", "3"],
+            capture_output=True, text=True, check=True, timeout=60).stdout.strip()
+        assert trace_id == trace_id_hex("urn:traced", 3)
         spans = spans_of(spans_file, trace_id)
 
     # Downstream consumers get the trace context too.

@@ -13,7 +13,7 @@ import pytest
 
 from wirestream.config.settings import load_settings
 from wirestream.streams.brokers.tansu import free_port
-from wirestream.streams.tools import demo
+from wirestream.streams.tools import demo, demo_feedback
 
 METRICS = """\
 # TYPE wirestream_end_to_end_seconds histogram
@@ -42,23 +42,23 @@ def taken_port():
 
 
 def test_latency_quantiles_and_held_come_from_the_metrics():
-    snap = demo.MetricsSnapshot.parse(METRICS)
+    snap = demo_feedback.MetricsSnapshot.parse(METRICS)
     assert snap.held == 2
     assert snap.latency_quantile(0.5) == pytest.approx(0.875)  # 5th of 10, in (0.5, 1]
     assert snap.latency_quantile(0.99) == pytest.approx(2.0 + 3.0 * 0.9)
-    assert demo.MetricsSnapshot.parse("").latency_quantile(0.5) is None
+    assert demo_feedback.MetricsSnapshot.parse("").latency_quantile(0.5) is None
     assert "wirestream_articles_enriched_total{language=\"en\"} 10.0" in \
-        demo.wirestream_lines(METRICS)
+        demo_feedback.wirestream_lines(METRICS)
 
 
 def test_the_summary_counts_records_and_dead_letters_by_reason():
-    tally = demo.Tally(replayed=3)
+    tally = demo_feedback.Tally(replayed=3)
     record = {"language": "de", "entities": [{"linked": True}, {"linked": False}],
               "events": [{}], "dedup": {"verdict": "new"}}
     tally.add_record(record, "a")
     tally.add_record(record, "a")  # a redelivered record counts once
     tally.dead["unknown_format"] += 1
-    rows = dict(demo.summary_rows(tally, demo.MetricsSnapshot.parse(METRICS),
+    rows = dict(demo_feedback.summary_rows(tally, demo_feedback.MetricsSnapshot.parse(METRICS),
                                   "http://127.0.0.1:6066/metrics"))
     assert rows["articles"].startswith("3 replayed, 1 enriched (de 1)")
     assert rows["entities"] == "2 (1 linked to an id)"

@@ -1,6 +1,7 @@
 FROM python:3.11-slim
 WORKDIR /app
 COPY pyproject.toml README.md requirements-models.txt ./
+COPY wirestream wirestream
 COPY streams streams
 COPY processors processors
 COPY config config

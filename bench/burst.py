@@ -25,10 +25,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.throughput import process_tree, status_kb, wait_for_keys, warm_worker
+from tests.scenarios.corpora import mixed_articles, require_shared
 from wirestream.streams.brokers.tansu import free_port
 from wirestream.streams.kafka.kafka_io import OutMessage, produce
 from wirestream.streams.tools.worker_process import scrape
-from tests.scenarios.corpora import mixed_articles, require_shared
 
 
 def summed(samples: dict[str, float], prefix: str) -> float:

@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests.scenarios.corpora import REUTERS, require_shared
 from wirestream.processors.near_duplicates import fingerprint, open_store
 from wirestream.processors.story_matcher import StoryMatcher
-from tests.scenarios.corpora import REUTERS, require_shared
 
 
 def rss_mb() -> float:

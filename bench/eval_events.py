@@ -14,8 +14,19 @@ states one, over the incident's articles in file order (first article that state
 it wins); exact match with the GVA numbers. ``casualty_precision``: of the incidents
 where we say someone was killed (or injured), the share where GVA agrees (pooled).
 SmartData: gold Accident/Disaster (→ ACCIDENT) and Strike (→ PROTEST mode strike)
-relation mentions; a predicted event matches when its evidence sentence overlaps the
-gold span. Precision over predicted ACCIDENT/strike events, recall over gold mentions.
+relation mentions; a predicted event matches when the evidence sentence of one of its
+mentions overlaps the gold span (an event told in several sentences is one event).
+Precision over predicted ACCIDENT/strike events, recall over gold mentions.
+Actors (``--plover``): the best event's actors against the gold ``source`` (and its
+recipients against ``target``); an actor matches when its country is the gold code or
+its name shares a word with the gold actor text. ``actor_accuracy``: share of sentences
+with a gold source where one actor matches; ``actor_precision``: the same over the
+sentences where we name an actor; ``recipient_accuracy`` likewise over gold targets.
+Actors (``--smartdata``): the German gold gives actor-like arguments only for strikes
+(striker, union → actor; company → recipient) and places for accidents, disasters and
+strikes; for each gold mention a predicted event overlaps, its actors, recipients and
+location are matched by shared words with the gold argument text (``actor_accuracy``,
+``recipient_accuracy``, ``location_accuracy`` with their n).
 Speed: the spaCy pass is timed separately; ``articles_per_s``/``sentences_per_s`` are for
 the coder alone (wall clock), ``articles_per_cpu_s`` the same per CPU second of this
 process, which is the per-core figure when other work shares the machine; ``--repeat N``
@@ -27,6 +38,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -104,6 +116,45 @@ def _best(events: list[dict[str, Any]]) -> dict[str, Any] | None:
     return max(events, key=lambda e: e["confidence"]) if events else None
 
 
+_STOP = frozenset({"the", "of", "and", "a", "an", "der", "die", "das", "des", "den", "dem",
+                   "und", "in", "im", "am", "von", "for", "to", "s"})
+
+
+def _words(text: str | None) -> set[str]:
+    return {w for w in re.findall(r"\w+", (text or "").casefold())
+            if len(w) > 1 and w not in _STOP}
+
+
+def _actor_matches(actor: dict[str, Any], gold: dict[str, Any]) -> bool:
+    code = str(gold.get("code") or "")
+    if len(code) == 3 and actor.get("country") == code:
+        return True
+    return bool(_words(actor.get("name")) & _words(gold.get("actorText")))
+
+
+def _argument_score(events: list[list[dict[str, Any]]], rows: list[dict[str, Any]]
+                    ) -> dict[str, Any]:
+    """Actor and recipient accuracy of the best event of each sentence (PLOVER gold)."""
+    n_src = ok_src = n_named = ok_named = n_tgt = ok_tgt = 0
+    for found, row in zip(events, rows, strict=True):
+        best = _best(found) or {"actors": [], "recipients": []}
+        sources = [g for g in row.get("source") or [] if isinstance(g, dict)]
+        targets = [g for g in row.get("target") or [] if isinstance(g, dict)]
+        if sources:
+            n_src += 1
+            hit = any(_actor_matches(a, g) for a in best["actors"] for g in sources)
+            ok_src += hit
+            if best["actors"]:
+                n_named += 1
+                ok_named += hit
+        if targets:
+            n_tgt += 1
+            ok_tgt += any(_actor_matches(a, g) for a in best["recipients"] for g in targets)
+    return {"actor_n": n_src, "actor_accuracy": round(ok_src / max(1, n_src), 4),
+            "actor_precision": round(ok_named / max(1, n_named), 4),
+            "recipient_n": n_tgt, "recipient_accuracy": round(ok_tgt / max(1, n_tgt), 4)}
+
+
 def eval_plover(path: Path, limit: int | None, split: str | None, verbose: bool
                 ) -> dict[str, Any]:
     rows = [r for r in json.loads(path.read_text(encoding="utf-8"))
@@ -132,9 +183,14 @@ def eval_plover(path: Path, limit: int | None, split: str | None, verbose: bool
         f1s[label] = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
     for label, f1 in f1s.items():
         print(f"{label:10} F1 {f1:.2f}  n={gold.count(label)}")
+    arguments = _argument_score(results, rows)
+    print(f"actors     accuracy {arguments['actor_accuracy']:.3f} (n={arguments['actor_n']}), "
+          f"precision {arguments['actor_precision']:.3f}; recipients accuracy "
+          f"{arguments['recipient_accuracy']:.3f} (n={arguments['recipient_n']})")
     return {"task": "plover", "split": split or "all", "n": len(rows),
             "accuracy": round(correct / max(1, len(rows)), 4),
-            "macro_f1": round(sum(f1s.values()) / max(1, len(f1s)), 4), **timer.figures()}
+            "macro_f1": round(sum(f1s.values()) / max(1, len(f1s)), 4), **arguments,
+            **timer.figures()}
 
 
 def _incident_counts(events: list[dict[str, Any]]) -> dict[str, int | None]:
@@ -202,6 +258,12 @@ def _smartdata_docs(path: Path) -> Iterator[dict[str, Any]]:
         yield obj
 
 
+def _spans(event: dict[str, Any]) -> list[tuple[int, int]]:
+    """The evidence spans of every mention of the event (its evidence when it has none)."""
+    mentions = event.get("mentions") or [event]
+    return [(m["evidence"]["start"], m["evidence"]["end"]) for m in mentions]
+
+
 def eval_smartdata(path: Path, limit: int | None, verbose: bool) -> dict[str, Any]:
     docs = list(_smartdata_docs(path))
     docs = docs[:limit] if limit else docs
@@ -212,29 +274,67 @@ def eval_smartdata(path: Path, limit: int | None, verbose: bool) -> dict[str, An
     results = timer.run(nlp, texts, "de", [d["id"] for d in docs],
                         [(d.get("date") or {}).get("string") for d in docs])
     tp_pred = n_pred = tp_gold = n_gold = 0
+    roles = {"actor": ("striker", "union"), "recipient": ("company",),
+             "location": ("location",)}
+    arg_n = dict.fromkeys(roles, 0)
+    arg_ok = dict.fromkeys(roles, 0)
+    for doc, events in zip(docs, results, strict=True):
+        text = texts[docs.index(doc)][0]
+        for rel in ((doc.get("relationMentions") or {}).get("array") or []):
+            if rel["name"] not in wanted:
+                continue
+            span = rel["span"]
+            event = next((e for e in events if e["type"] == wanted[rel["name"]]
+                          and any(a < span["end"] and span["start"] < b
+                                  for a, b in _spans(e))), None)
+            if event is None:
+                continue
+            args = (rel.get("args") or {}).get("array") or []
+            for kind, names in roles.items():
+                gold_words = [_words(text[a["conceptMention"]["span"]["start"]:
+                                          a["conceptMention"]["span"]["end"]])
+                              for a in args if a.get("role") in names]
+                if not gold_words:
+                    continue
+                arg_n[kind] += 1
+                if kind == "location":
+                    ours = [event["location"]] if event.get("location") else []
+                else:
+                    ours = event["actors" if kind == "actor" else "recipients"]
+                arg_ok[kind] += any(_words(o.get("name")) & g for o in ours for g in gold_words)
     for doc, events in zip(docs, results, strict=True):
         gold = [(wanted[r["name"]], r["span"]["start"], r["span"]["end"])
                 for r in ((doc.get("relationMentions") or {}).get("array") or [])
                 if r["name"] in wanted]
-        preds = [(e["type"], e["evidence"]["start"], e["evidence"]["end"]) for e in events
+        # One predicted event may have several mentions (evidence spans).
+        preds = [(e["type"], _spans(e)) for e in events
                  if e["type"] == "ACCIDENT" or (e["type"] == "PROTEST" and e["mode"] == "strike")]
         n_gold += len(gold)
         n_pred += len(preds)
-        tp_gold += sum(any(p[0] == g[0] and p[1] < g[2] and g[1] < p[2] for p in preds)
-                       for g in gold)
-        hits = [any(p[0] == g[0] and p[1] < g[2] and g[1] < p[2] for g in gold) for p in preds]
+
+        def overlaps(p: tuple[str, list[tuple[int, int]]], g: tuple[str, int, int]) -> bool:
+            return p[0] == g[0] and any(a < g[2] and g[1] < b for a, b in p[1])
+
+        tp_gold += sum(any(overlaps(p, g) for p in preds) for g in gold)
+        hits = [any(overlaps(p, g) for g in gold) for p in preds]
         tp_pred += sum(hits)
         if verbose:
             text = texts[docs.index(doc)][0]
             for p, ok in zip(preds, hits, strict=True):
                 if not ok:
-                    print(f"FP {p[0]}: {text[p[1]:p[2]][:140]!r}", file=sys.stderr)
+                    a, b = p[1][0]
+                    print(f"FP {p[0]}: {text[a:b][:140]!r}", file=sys.stderr)
             for g in gold:
-                if not any(p[0] == g[0] and p[1] < g[2] and g[1] < p[2] for p in preds):
+                if not any(overlaps(p, g) for p in preds):
                     print(f"FN {g[0]}: {text[g[1]:g[2]][:140]!r}", file=sys.stderr)
+    arguments: dict[str, float] = {}
+    for kind in roles:
+        arguments[f"{kind}_n"] = arg_n[kind]
+        arguments[f"{kind}_accuracy"] = round(arg_ok[kind] / max(1, arg_n[kind]), 4)
+        print(f"{kind:10} accuracy {arguments[f'{kind}_accuracy']:.3f} (n={arg_n[kind]})")
     return {"task": "smartdata", "n_docs": len(docs), "gold": n_gold, "predicted": n_pred,
             "precision": round(tp_pred / max(1, n_pred), 4),
-            "recall": round(tp_gold / max(1, n_gold), 4), **timer.figures()}
+            "recall": round(tp_gold / max(1, n_gold), 4), **arguments, **timer.figures()}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -31,12 +31,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests.scenarios.corpora import GNAD, REUTERS, require_shared
 from wirestream.config.settings import load_settings
 from wirestream.processors.entities import entities_from_doc, nlp_text
 from wirestream.processors.entity_linking import link_entities, warm_up_linker
 from wirestream.processors.news_names import add_news_names
 from wirestream.processors.pipelines import choose_pipeline, load_pipeline
-from tests.scenarios.corpora import GNAD, REUTERS, require_shared
 
 REVIEW_COLUMNS = ("article", "language", "kind", "surface_forms", "id", "name", "country",
                   "context", "verdict")

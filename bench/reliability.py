@@ -30,15 +30,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from wirestream.config.settings import Settings
-from wirestream.streams.brokers.apache_kafka import KafkaCluster
-from wirestream.streams.brokers.tansu import free_port
-from wirestream.streams.brokers.local import is_tansu, local_broker, parse_kind
 from tests.scenarios.broker_faults import broker_loss, leader_kill, publish_failure
 from tests.scenarios.corpora import require_shared
 from tests.scenarios.processes import deployment_env
 from tests.scenarios.replay import build_replay, corpus
 from tests.scenarios.worker_faults import crash, scaleout, uninterrupted
+from wirestream.config.settings import Settings
+from wirestream.streams.brokers.apache_kafka import KafkaCluster
+from wirestream.streams.brokers.local import is_tansu, local_broker, parse_kind
+from wirestream.streams.brokers.tansu import free_port
 
 
 def _print(result: dict[str, Any]) -> None:

@@ -26,10 +26,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aiokafka import AIOKafkaProducer
 
-from wirestream.config.settings import settings_with_env as settings_for
-from wirestream.streams.kafka.admin import bootstrap_servers, ensure_app_topics
-from wirestream.streams.brokers.tansu import EmbeddedBroker
-from wirestream.streams.tools.worker_process import WorkerProcess
 from tests.scenarios.corpora import mixed_articles, require_shared
 from tests.scenarios.processes import (
     REPO_ROOT,
@@ -40,6 +36,10 @@ from tests.scenarios.processes import (
     rss_kib,
     scrape,
 )
+from wirestream.config.settings import settings_with_env as settings_for
+from wirestream.streams.brokers.tansu import EmbeddedBroker
+from wirestream.streams.kafka.admin import bootstrap_servers, ensure_app_topics
+from wirestream.streams.tools.worker_process import WorkerProcess
 
 
 def slope(points: list[tuple[float, float]]) -> float:

@@ -50,15 +50,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aiokafka import AIOKafkaProducer
 
+from tests.scenarios.corpora import gnad_articles, mixed_articles, require_shared
 from wirestream.config.settings import Settings
 from wirestream.processors.enrich import EnrichConfig, configure, enrich_batch
-from wirestream.streams.kafka.admin import bootstrap_servers, ensure_app_topics
-from wirestream.streams.brokers.tansu import free_port
-from wirestream.streams.pipeline.enrich_stage import init_nlp_process
-from wirestream.streams.kafka.kafka_io import OutMessage, consume_with_ticks, produce
 from wirestream.streams.brokers.local import LocalBroker, is_tansu, local_broker, parse_kind
+from wirestream.streams.brokers.tansu import free_port
+from wirestream.streams.kafka.admin import bootstrap_servers, ensure_app_topics
+from wirestream.streams.kafka.kafka_io import OutMessage, consume_with_ticks, produce
+from wirestream.streams.pipeline.enrich_stage import init_nlp_process
 from wirestream.streams.tools.worker_process import WorkerProcess
-from tests.scenarios.corpora import gnad_articles, mixed_articles, require_shared
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -81,6 +81,14 @@ class SecuritySettings(BaseModel):
         return self
 
 
+class TracingSettings(BaseModel):
+    """OpenTelemetry spans per article per stage (streams/ops/tracing.py); off when both
+    are unset."""
+
+    endpoint: str | None = None  # OTLP over HTTP, e.g. http://localhost:4318/v1/traces
+    file: str | None = None  # every span as a JSON line, for debugging
+
+
 def _default_models() -> dict[str, list[str]]:
     # Official pipelines first (for users who can `spacy download`), then what is
     # installable from the package index here, then the project's own.
@@ -115,6 +123,7 @@ class Settings(BaseSettings):
     app_id: str = "wirestream"
     consumer_group: str | None = None  # defaults to app_id (Faust's group id)
     topics: TopicSettings = Field(default_factory=TopicSettings)
+    tracing: TracingSettings = Field(default_factory=TracingSettings)
     models: dict[str, list[str]] = Field(default_factory=_default_models)
     news_names: bool = True  # the gazetteer EntityRuler in front of every pipeline's ner
     events: bool = True  # code events (needs the parser where a pipeline has one)

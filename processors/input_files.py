@@ -8,7 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wirestream.processors.article import Article, RejectedInput
-from wirestream.processors.formats import article_from_text, article_to_native_json, parse_raw, split_raw
+from wirestream.processors.formats import (
+    article_from_text,
+    article_to_native_json,
+    parse_raw,
+    split_raw,
+)
 
 CONTENT_TYPES = {".json": "application/json", ".jsonl": "application/json",
                  ".xml": "application/xml", ".rss": "application/rss+xml",

@@ -1,7 +1,8 @@
 """Version rules per story id: redeliveries, stale copies, updates, corrections, kills, embargoes.
 
-Pure: ``decide`` takes what is known about a story id (a plain dict, so it can live
-in a Faust table) and the new version, and returns the verdict and the new state.
+Pure: ``decide`` takes what is known about a story id (a ``StoryState``, which the stage
+keeps in a Faust table as JSON) and the new version, and returns the verdict and the new
+state.
 The stream layer stores the state, publishes what the decision says, and asks again
 when a held version's release time comes.
 """
@@ -11,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+
+import msgspec
 
 from wirestream.processors.article import Article
 
@@ -60,38 +62,45 @@ def release_time(article: Article, now: datetime) -> datetime | None:
     return until if until is not None and until > now else None
 
 
+class StoryState(msgspec.Struct, kw_only=True, frozen=True):
+    """What is known about one story id."""
+
+    id: str
+    version: int  # highest version seen
+    published_version: int | None = None
+    killed: bool = False
+    held: Article | None = None  # a version held back (embargo, withheld)
+    release_at: str | None = None  # when the held version may go out
+    versions_seen: int = 0
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     verdict: str
-    state: dict[str, Any]  # the story's new state (store it even when nothing is published)
+    state: StoryState  # the story's new state (store it even when nothing is published)
     publish: bool  # send the article on to near-duplicates and enrichment
     retract: bool = False  # publish a retraction record for the story id
     supersedes: int | None = None  # the version this one replaces
     release_at: str | None = None  # for HELD with an embargo: when to ask again
 
 
-def _state(article: Article, *, published: int | None, held: dict[str, Any] | None,
-           release_at: datetime | None, killed: bool, previous: dict[str, Any] | None
-           ) -> dict[str, Any]:
-    return {
-        "id": article.id,
-        "version": article.version,  # highest version seen
-        "published_version": published,
-        "killed": killed,
-        "held": held,  # the held article's dict, or None
-        "release_at": release_at.isoformat() if release_at else None,
-        "versions_seen": (previous or {}).get("versions_seen", 0) + 1,
-    }
+def _state(article: Article, *, published: int | None, held: Article | None,
+           release_at: datetime | None, killed: bool, previous: StoryState | None
+           ) -> StoryState:
+    return StoryState(
+        id=article.id, version=article.version, published_version=published,
+        killed=killed, held=held,
+        release_at=release_at.isoformat() if release_at else None,
+        versions_seen=(previous.versions_seen if previous else 0) + 1)
 
 
-def decide(state: dict[str, Any] | None, article: Article, now: datetime) -> Decision:
+def decide(state: StoryState | None, article: Article, now: datetime) -> Decision:
     """The verdict for a new version of a story, given what is known about the story."""
-    seen = state["version"] if state else None
-    published = state.get("published_version") if state else None
-    if seen is not None and article.version < seen:
-        return Decision(STALE, state or {}, publish=False)
-    if seen is not None and article.version == seen:
-        return Decision(REDELIVERY, state or {}, publish=False)
+    published = state.published_version if state else None
+    if state is not None and article.version < state.version:
+        return Decision(STALE, state, publish=False)
+    if state is not None and article.version == state.version:
+        return Decision(REDELIVERY, state, publish=False)
 
     if article.pub_status == "canceled":
         new_state = _state(article, published=published, held=None, release_at=None,
@@ -101,31 +110,32 @@ def decide(state: dict[str, Any] | None, article: Article, now: datetime) -> Dec
     release_at = release_time(article, now)
     if article.pub_status == "withheld" or release_at is not None:
         # Held back: a later usable version or the release time lets it out.
-        new_state = _state(article, published=published, held=article.to_dict(),
-                           release_at=release_at, killed=bool(state and state.get("killed")),
+        new_state = _state(article, published=published, held=article,
+                           release_at=release_at, killed=bool(state and state.killed),
                            previous=state)
         return Decision(HELD, new_state, publish=False,
                         release_at=release_at.isoformat() if release_at else None)
 
     new_state = _state(article, published=article.version, held=None, release_at=None,
                        killed=False, previous=state)
-    if published is None and not (state and state.get("killed")):
+    if published is None and not (state and state.killed):
         verdict = CORRECTION if state is None and is_correction(article) else NEW
-        if state is not None and state.get("held") is not None:
+        if state is not None and state.held is not None:
             verdict = CORRECTION if is_correction(article) else UPDATE
         return Decision(verdict, new_state, publish=True, supersedes=None)
     verdict = CORRECTION if is_correction(article) else UPDATE
     return Decision(verdict, new_state, publish=True, supersedes=published)
 
 
-def release(state: dict[str, Any] | None, now: datetime) -> tuple[Article, Decision] | None:
+def release(state: StoryState | None, now: datetime) -> tuple[Article, Decision] | None:
     """The held version and its RELEASED decision, when its time has come; else None."""
-    if not state or not state.get("held"):
+    if state is None or state.held is None:
         return None
-    when = parse_time(state.get("release_at"))
+    when = parse_time(state.release_at)
     if when is None or when > now:
         return None
-    article = Article.from_dict(state["held"])
-    new_state = dict(state, held=None, release_at=None, published_version=article.version)
+    article = state.held
+    new_state = msgspec.structs.replace(state, held=None, release_at=None,
+                                        published_version=article.version)
     return article, Decision(RELEASED, new_state, publish=True,
-                             supersedes=state.get("published_version"))
+                             supersedes=state.published_version)

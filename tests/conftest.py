@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from wirestream.streams.brokers.tansu import free_port
-from wirestream.streams.brokers.local import LocalBroker, is_tansu, local_broker
 from tests.scenarios.corpora import REPO_ROOT, SHARED_DATA  # noqa: F401 - tests import REPO_ROOT here
+from wirestream.streams.brokers.local import LocalBroker, is_tansu, local_broker
+from wirestream.streams.brokers.tansu import free_port
 
 TEST_BROKER = os.environ.get("WIRESTREAM_TEST_BROKER", "kafka")
 

@@ -27,6 +27,7 @@ class Mention:
     start: int  # doc character offsets
     end: int
     record: dict[str, Any]  # the published actor/place form
+    kind: str | None = None  # "demonym": an adjective of the country ("iranische")
 
 
 _TEXT_CACHE: dict[int, tuple[Doc, str]] = {}
@@ -60,7 +61,22 @@ def _country_of_name(name: str) -> str | None:
     try:
         return str(pycountry.countries.lookup(name).alpha_3)
     except LookupError:
+        pass
+    from wirestream.processors.countries import country_index
+
+    found = country_index().by_name(name)  # other languages' names ("Russland")
+    return found.alpha3 if found is not None else None
+
+
+@lru_cache(maxsize=4096)
+def _demonym_country(word: str) -> dict[str, Any] | None:
+    from wirestream.processors.countries import country_index
+
+    country = country_index().by_demonym(word)
+    if country is None:
         return None
+    return {"id": f"iso3166:{country.alpha2}", "name": country.name, "label": "LOC",
+            "country": country.alpha3}
 
 
 @lru_cache(maxsize=512)
@@ -103,7 +119,7 @@ def mentions_from_records(records: list[dict[str, Any]], body_offset: int,
                                                  "latitude", "longitude") if k in rec}
         for mention in rec.get("mentions") or []:
             start, end = _doc_offset(mention, body_offset)
-            out.append(Mention(start, end, published))
+            out.append(Mention(start, end, published, mention.get("kind")))
     out.sort(key=lambda m: m.start)
     return out
 
@@ -117,6 +133,13 @@ def mentions_from_doc(doc: Doc) -> tuple[list[Mention], list[Mention]]:
         if label is None:
             continue
         name = span.text
+        if label == "MISC":
+            # "Israeli", "iranische": a demonym names its country (a modifier, not an actor
+            # on its own), as the entity work's demonym mentions do.
+            state = _demonym_country(name)
+            if state is not None:
+                ents.append(Mention(span.start_char, span.end_char, state, "demonym"))
+                continue
         country = _country_of_name(name) if label == "LOC" else None
         record = {"id": norm_key(label, name), "name": name, "label": label,
                   "country": country}
@@ -136,9 +159,30 @@ def sector_for(words: list[str], rules: EventRules) -> str | None:
     return None
 
 
+def country_actor(iso3: str, sector: str | None) -> dict[str, Any]:
+    """A state as actor ("der iranische Regierungschef" → Iran, government): the same id
+    as the entity work gives a country (``iso3166:`` + alpha-2)."""
+    alpha2, name = iso2_from_iso3(iso3)
+    return {"id": f"iso3166:{alpha2 or iso3}", "name": name or iso3, "label": "LOC",
+            "country": iso3, "sector": sector}
+
+
+@lru_cache(maxsize=512)
+def iso2_from_iso3(code: str) -> tuple[str | None, str | None]:
+    try:
+        import pycountry
+    except ImportError:  # pragma: no cover
+        return None, None
+    country = pycountry.countries.get(alpha_3=code.upper())
+    if country is None:
+        return None, None
+    return str(country.alpha_2), str(getattr(country, "common_name", None) or country.name)
+
+
 def actors_in(doc: Doc, spans: list[tuple[int, int]], mentions: list[Mention],
               rules: EventRules, used: set[int]) -> list[dict[str, Any]]:
-    """Actors for token spans: the entity mentions inside them, else their role noun."""
+    """Actors for token spans: the named mentions inside them, else their role noun when
+    its country is named ("Israeli soldiers"); a bare common noun is nobody."""
     out: list[dict[str, Any]] = []
     for s, e in spans:
         start, end = doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
@@ -150,13 +194,23 @@ def actors_in(doc: Doc, spans: list[tuple[int, int]], mentions: list[Mention],
                 break
             if m.end <= end and m.record.get("label") != "MISC":
                 inside.append(m)
+        named = [m for m in inside if m.kind != "demonym"]
+        if named:
+            inside = named  # "der iranische Präsident Ebrahim Raisi" is Raisi
+        elif inside:
+            role = _role(doc, s, e, mentions, rules)
+            if role is not None and role.get("country"):
+                out.append(country_actor(str(role["country"]), role["sector"]))
+                continue
         if inside:
             for m in inside:
-                out.append(_with_sector(doc, m, rules))
+                out.append(with_sector(doc, m, rules))
                 used.add(m.start)
             continue
         role = _role(doc, s, e, mentions, rules)
-        if role is not None:
+        # "er", "sein Land" are resolved by the coder; "the president" alone is nobody.
+        if role is not None and str(role["id"]).startswith(("role:pronoun:",
+                                                            "role:anaphora:")):
             out.append(role)
     return _dedupe(out)
 
@@ -165,7 +219,7 @@ def _start_of(m: Mention) -> int:
     return m.start
 
 
-def _with_sector(doc: Doc, m: Mention, rules: EventRules) -> dict[str, Any]:
+def with_sector(doc: Doc, m: Mention, rules: EventRules) -> dict[str, Any]:
     rec = dict(m.record)
     label = rec.get("label")
     # A title before a person ("der iranische Präsident Ebrahim Raisi") gives the sector.

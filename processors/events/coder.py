@@ -1,9 +1,12 @@
 """The event coder: sentences → triggers → typed events with arguments, counts and dates.
 
-Event ids (``ev-`` + 20 hex chars of SHA-1) hash ``article_id | type | trigger lemma |
-n``, where n counts earlier events of the same type and lemma in the article. They do
-not depend on the version or on character offsets, so a re-run, a replay or an update
-that only edits other sentences keeps the ids (and the ``wire.events`` keys) stable.
+Event ids (``ev-`` + 20 hex chars of SHA-1) hash ``article_id | type | actors | n``:
+the story id, the type, the sorted ids of who acts (for CONSULT, COOPERATE and AGREE
+everyone taking part), and n, the count of earlier events with the same three. They do
+not depend on the version, on character offsets or on trigger words, so a re-run, a
+replay or an update that edits or rewords sentences keeps the ids (and the
+``wire.events`` keys) stable. Mentions of one event (headline and body, a later
+sentence coming back to it) are one event with all its mentions (mentions.py).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from wirestream.processors.events.actors import (
     Mention,
     actors_in,
+    country_actor,
     free_arguments,
     mentions_from_doc,
     mentions_from_records,
@@ -26,8 +30,10 @@ from wirestream.processors.events.counts import extract_counts
 from wirestream.processors.events.dates import find_date, is_past_background, parse_published
 from wirestream.processors.events.docview import DocView
 from wirestream.processors.events.factuality import factuality, ongoing
-from wirestream.processors.events.tolls import finish_counts, settle_shot
-from wirestream.processors.events.triggers import sentence_hits
+from wirestream.processors.events.frames import clause_arguments
+from wirestream.processors.events.mentions import corefer
+from wirestream.processors.events.tolls import finish_counts, join_counts, settle_shot
+from wirestream.processors.events.triggers import clauses_of, sentence_hits
 from wirestream.processors.events.types import INCIDENT_TYPES, Hit
 from wirestream.processors.lang import EVENT_CODES, profile
 
@@ -121,14 +127,16 @@ def code_events(doc: Doc, *, language: str, article_id: str, version: int, body_
                 continue
             if hit.type == "ACCUSE" and accident_by_sent[index] and hit.mode == "investigate":
                 continue  # looking for the cause of an accident accuses nobody
-            drafts.append(_draft(doc, sent, hit, rules, ent_mentions, place_mentions,
-                                 dateline_place, pub, lead_date, date_cache[index]))
+            draft = _draft(doc, sent, hit, rules, ent_mentions, place_mentions,
+                           dateline_place, pub, lead_date, date_cache[index])
+            if draft is not None:
+                drafts.append(draft)
         # Counts belong to the sentence's incident, whichever hit that is.
         incident = next((d for d in drafts[::-1] if d["_sent"] == index
                          and d["type"] in INCIDENT_TYPES), None)
         if incident is not None and counts_raw:
             incident["counts"] = finish_counts(counts_raw, text_of(doc))
-    events = _merge_incidents(drafts)
+    events = corefer(_merge_incidents(drafts), body_offset)
     # The article's toll: the first death count of an incident happening now.
     article_dead = next((e["counts"]["dead"]["value"] for e in events
                          if "dead" in e["counts"] and not e["is_background"]
@@ -175,24 +183,45 @@ def _resolve_incident(hit: Hit, index: int, accident: list[int], intent: list[bo
 def _draft(doc: Doc, sent: Span, hit: Hit, rules: EventRules,
            ent_mentions: list[Mention], place_mentions: list[Mention],
            dateline_place: dict[str, Any] | None, pub: Any, lead_date: dict[str, Any] | None,
-           found: dict[str, Any] | None) -> dict[str, Any]:
+           found: dict[str, Any] | None) -> dict[str, Any] | None:
     used: set[int] = set()
-    if not hit.parsed and hit.primary and hit.type != "ACCIDENT":  # else cleared below
-        hit.actor_tokens, hit.recipient_tokens = free_arguments(
-            doc, hit.clause, hit.token, ent_mentions, rules, hit.type in _SYMMETRIC)
-        if not hit.actor_tokens and hit.clause != (sent.start, sent.end):
-            a, r = free_arguments(doc, (sent.start, sent.end), hit.token, ent_mentions, rules,
-                                  hit.type in _SYMMETRIC)
-            hit.actor_tokens, hit.recipient_tokens = a, hit.recipient_tokens or r
-    if hit.type == "ACCIDENT" or not hit.primary:
-        hit.actor_tokens = [] if not hit.parsed or not hit.primary else hit.actor_tokens
-        hit.recipient_tokens = []
-    actors = actors_in(doc, hit.actor_tokens, ent_mentions, rules, used)
-    recipients = actors_in(doc, hit.recipient_tokens, ent_mentions, rules, used)
-    actors = [resolved for a in actors
-              if (resolved := _resolve_pronoun(doc, a, sent, ent_mentions)) is not None]
-    recipients = [r for r in (_resolve_pronoun(doc, r, sent, ent_mentions)
-                              for r in recipients) if r is not None]
+    frames = rules.frames
+    clauses = clauses_of(sent, rules) if not hit.parsed else []
+    own = next((c for c in clauses if c[0] <= hit.token < c[1]), None)
+    if frames is not None and not hit.parsed:
+        actors: list[dict[str, Any]] = []
+        recipients: list[dict[str, Any]] = []
+        if hit.primary and hit.type != "ACCIDENT":
+            args = clause_arguments(doc, clauses, hit.token, ent_mentions, rules, frames,
+                                    hit.type in _SYMMETRIC)
+            actors, recipients = args.actors, args.recipients
+            used.update(args.used)
+        # A subordinate clause naming nobody ("betonte, dass die Zusammenarbeit ...
+        # neutralisieren wird", "Resolution 2231, die das Abkommen unterstützt") is a
+        # topic of speech or a description, not an event.
+        if not actors and not recipients and hit.type not in INCIDENT_TYPES and \
+                own is not None and own[2]:
+            return None
+    else:
+        if not hit.parsed and hit.primary and hit.type != "ACCIDENT":  # else cleared below
+            hit.actor_tokens, hit.recipient_tokens = free_arguments(
+                doc, hit.clause, hit.token, ent_mentions, rules, hit.type in _SYMMETRIC)
+            if not hit.actor_tokens and hit.clause != (sent.start, sent.end):
+                a, r = free_arguments(doc, (sent.start, sent.end), hit.token, ent_mentions,
+                                      rules, hit.type in _SYMMETRIC)
+                hit.actor_tokens, hit.recipient_tokens = a, hit.recipient_tokens or r
+        if hit.type == "ACCIDENT" or not hit.primary:
+            hit.actor_tokens = [] if not hit.parsed or not hit.primary else hit.actor_tokens
+            hit.recipient_tokens = []
+        # A subtree may run into the headline when the parser glued it to the body.
+        hit.actor_tokens = _clip(hit.actor_tokens, sent)
+        hit.recipient_tokens = _clip(hit.recipient_tokens, sent)
+        actors = actors_in(doc, hit.actor_tokens, ent_mentions, rules, used)
+        recipients = actors_in(doc, hit.recipient_tokens, ent_mentions, rules, used)
+        actors = [resolved for a in actors
+                  if (resolved := _resolve_pronoun(doc, a, sent, ent_mentions)) is not None]
+        recipients = [r for r in (_resolve_pronoun(doc, r, sent, ent_mentions)
+                                  for r in recipients) if r is not None]
     recipients = [r for r in recipients if r["id"] not in {a["id"] for a in actors}]
     trig = doc[hit.token]
     if hit.type == "CONSULT" and hit.mode is None and _PHONE_RE.search(sent.text):
@@ -213,22 +242,30 @@ def _draft(doc: Doc, sent: Span, hit: Hit, rules: EventRules,
                     "source": "published"}
         else:
             date = None
-    location = _nearest_place(doc, sent, trig.idx, place_mentions, used,
-                              hit.type in INCIDENT_TYPES) or dateline_place
+    regions = _place_regions(doc, sent, hit, clauses, own)
+    location = _place_in(doc, regions, trig.idx, place_mentions, used)
+    loc_source = "text" if location is not None else "dateline"
+    location = location or dateline_place
     confidence = hit.score + (0.05 if actors else -0.05)
+    trigger = {"text": trig.text, "lemma": hit.lemma, "start": trig.idx,
+               "end": trig.idx + len(trig.text)}
+    evidence = {"text": sent.text.strip(), "start": sent.start_char, "end": sent.end_char}
     return {
         "_sent": hit.sent_index, "_primary": hit.primary, "_token": hit.token,
         "type": hit.type, "mode": hit.mode, "actors": actors, "recipients": recipients,
-        "location": location, "date": date, "counts": {},
-        "trigger": {"text": trig.text, "lemma": hit.lemma, "start": trig.idx,
-                    "end": trig.idx + len(trig.text)},
-        "evidence": {"text": sent.text.strip(), "start": sent.start_char,
-                     "end": sent.end_char},
+        "location": location, "_loc_source": loc_source, "date": date, "counts": {},
+        "trigger": trigger, "evidence": evidence,
+        "_mentions": [{"trigger": trigger, "evidence": evidence}],
         "factuality": factuality(hit),
         "is_background": bool(hit.pluperfect or background),
         "confidence": round(max(0.05, min(0.99, confidence)), 3),
         "method": "parse" if hit.parsed else "lexicon",
     }
+
+
+def _clip(spans: list[tuple[int, int]], sent: Span) -> list[tuple[int, int]]:
+    out = [(max(a, sent.start), min(b, sent.end)) for a, b in spans]
+    return [(a, b) for a, b in out if a < b]
 
 
 def _resolve_pronoun(doc: Doc, actor: dict[str, Any], sent: Span,
@@ -247,35 +284,80 @@ def _resolve_pronoun(doc: Doc, actor: dict[str, Any], sent: Span,
     if name.endswith(("land", "country")):
         iso3 = person.get("country")
         if not iso3:
-            return actor
-        return {"id": f"iso3166:{iso3}", "name": iso3, "label": "LOC", "country": iso3,
-                "sector": "government"}
+            return None  # "his country" of someone without one is nobody we can name
+        return country_actor(str(iso3), "government")
     person.setdefault("sector", None)
     return person
 
 
-def _nearest_place(doc: Doc, sent: Span, at: int, places: list[Mention], used: set[int],
-                   incident: bool) -> dict[str, Any] | None:
-    """The place mention nearest the trigger: same sentence first; for incidents also up
-    to 300 characters around it (the toll sentence after "train crash in Tabas")."""
-    best: tuple[float, Mention] | None = None
-    # Places are sorted by start: look only at those that can qualify.
-    low = min(sent.start_char, at - 300) if incident else sent.start_char
-    high = max(sent.end_char, at + 301) if incident else sent.end_char
-    first = bisect_left(places, low, key=_start_of)
-    for m in places[first:]:
-        if m.start >= high:
+Region = tuple[list[tuple[int, int]], bool]  # char ranges, locative preposition needed
+
+
+def _place_regions(doc: Doc, sent: Span, hit: Hit, clauses: list[tuple[int, int, bool, str]],
+                   own: tuple[int, int, bool, str] | None) -> list[Region]:
+    """Where the event's place may be named, best first: its own clause; then the main
+    clauses around it (with "in"/"bei" before the place) or, for an incident, its
+    sentence. A place in another clause's subordinate clause ("hoped that the conflict
+    in Ukraine ends") is not where the event happened."""
+    def chars(a: int, b: int) -> tuple[int, int]:
+        return doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
+
+    whole = chars(sent.start, sent.end)
+    incident = hit.type in INCIDENT_TYPES
+    if hit.parsed:
+        inside = _parse_clause(doc, sent, hit.token)
+        regions: list[Region] = [(inside, False)]
+    else:
+        if own is None or not hit.primary:
+            return [([whole], False)]
+        regions = [([chars(own[0], own[1])], False)]
+        regions.append(([chars(c[0], c[1]) for c in clauses if not c[2] and c != own],
+                        True))
+    if incident:  # an incident's place may stand anywhere in its sentence
+        regions.append(([whole], False))
+    return regions
+
+
+def _parse_clause(doc: Doc, sent: Span, token: int) -> list[tuple[int, int]]:
+    """Character ranges of the tokens whose nearest clause head is the trigger's verb or
+    one of the verbs above it (its main clauses), not a clause of their own."""
+    verb = doc[token]
+    for _ in range(3):
+        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
             break
-        if m.start in used:
-            continue
-        distance = abs(m.start - at)
-        inside = sent.start_char <= m.start < sent.end_char
-        if not inside and (distance > 300 or not incident):
-            continue
-        score = distance + (0 if inside else 1000) - (50 if _locative(doc, m) else 0)
-        if best is None or score < best[0]:
-            best = (score, m)
-    return dict(best[1].record) if best else None
+        verb = verb.head
+    chain = {verb.i, *(a.i for a in verb.ancestors)}
+    out: list[tuple[int, int]] = []
+    for tok in sent:
+        head = tok
+        while head.head.i != head.i and not (head.i != tok.i and head.pos_ in ("VERB", "AUX")):
+            head = head.head
+        if head.i in chain or tok.i in chain:
+            out.append((tok.idx, tok.idx + len(tok.text)))
+    return out
+
+
+def _place_in(doc: Doc, regions: list[Region], at: int, places: list[Mention],
+              used: set[int]) -> dict[str, Any] | None:
+    """The place mention nearest the trigger in the first region that has one."""
+    for ranges, locative_only in regions:
+        best: tuple[float, Mention] | None = None
+        for low, high in ranges:
+            first = bisect_left(places, low, key=_start_of)
+            for m in places[first:]:
+                if m.start >= high:
+                    break
+                if m.start in used or m.kind == "demonym":
+                    continue
+                locative = _locative(doc, m)
+                if locative_only and not locative:
+                    continue
+                score = abs(m.start - at) - (50 if locative else 0)
+                if best is None or score < best[0]:
+                    best = (score, m)
+        if best is not None:
+            return dict(best[1].record)
+    return None
 
 
 def _start_of(m: Mention) -> int:
@@ -332,21 +414,25 @@ def _merge_incidents(drafts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if target is None:
             out.append(draft)
             continue
-        for kind, count in draft["counts"].items():
-            target["counts"].setdefault(kind, count)
+        join_counts(target["counts"], draft["counts"])
+        target["_mentions"].extend(draft["_mentions"])
         for key in ("actors", "recipients"):
             ids = {a["id"] for a in target[key]}
             target[key].extend(a for a in draft[key] if a["id"] not in ids)
         if target["date"] and target["date"]["source"] != "text" and draft["date"] and \
                 draft["date"]["source"] == "text":
             target["date"] = draft["date"]
+        if target["_loc_source"] != "text" and draft["_loc_source"] == "text":
+            target["location"], target["_loc_source"] = draft["location"], "text"
         target["confidence"] = max(target["confidence"], draft["confidence"])
         target["_primary"] = target["_primary"] or draft["_primary"]
     return out
 
 
 def _same_place(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    la, lb = a.get("location"), b.get("location")
+    """Places the text names agree (a dateline place or none agrees with any)."""
+    la = a.get("location") if a.get("_loc_source") == "text" else None
+    lb = b.get("location") if b.get("_loc_source") == "text" else None
     return la is None or lb is None or la.get("id") == lb.get("id")
 
 
@@ -358,7 +444,7 @@ def _field(start: int, end: int, body_offset: int) -> tuple[str, int, int]:
 
 def _finish(events: list[dict[str, Any]], doc: Doc, article_id: str, body_offset: int
             ) -> list[dict[str, Any]]:
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[str, int] = {}
     out: list[dict[str, Any]] = []
     # A side incident never outranks its sentence's main event.
     top = {e["_sent"]: e["confidence"] for e in events if e["_primary"]}
@@ -366,27 +452,45 @@ def _finish(events: list[dict[str, Any]], doc: Doc, article_id: str, body_offset
         if not event["_primary"] and event["_sent"] in top:
             event["confidence"] = round(min(event["confidence"], top[event["_sent"]] - 0.05), 3)
             event["confidence"] = max(0.05, event["confidence"])
-        key = (event["type"], event["trigger"]["lemma"])
+        key = _identity(event)
         n = seen.get(key, 0)
         seen[key] = n + 1
-        digest = hashlib.sha1(f"{article_id}|{key[0]}|{key[1]}|{n}".encode()).hexdigest()
-        trig, evid = event["trigger"], event["evidence"]
-        t_field, t_start, t_end = _field(trig["start"], trig["end"], body_offset)
-        e_field, e_start, e_end = _field(evid["start"], evid["end"], body_offset)
+        digest = hashlib.sha1(f"{article_id}|{key}|{n}".encode()).hexdigest()
         counts = {}
         for kind, count in event["counts"].items():
             c_field, c_start, c_end = _field(count["start"], count["end"], body_offset)
             counts[kind] = {**count, "field": c_field, "start": c_start, "end": c_end}
+        mentions = [{"trigger": _trigger_out(m["trigger"], body_offset),
+                     "evidence": _evidence_out(m["evidence"], body_offset)}
+                    for m in event["_mentions"]]
         out.append({
             "event_id": "ev-" + digest[:20], "article_id": article_id, "type": event["type"],
             "mode": event["mode"], "actors": event["actors"],
             "recipients": event["recipients"], "location": event["location"],
             "date": event["date"], "counts": counts,
-            "trigger": {"text": trig["text"], "lemma": trig["lemma"], "field": t_field,
-                        "start": t_start, "end": t_end},
-            "evidence": {"text": evid["text"], "field": e_field, "start": e_start,
-                         "end": e_end},
+            "trigger": _trigger_out(event["trigger"], body_offset),
+            "evidence": _evidence_out(event["evidence"], body_offset),
+            "mentions": mentions,
             "factuality": event["factuality"], "is_background": event["is_background"],
             "confidence": event["confidence"], "method": event["method"],
         })
     return out
+
+
+def _identity(event: dict[str, Any]) -> str:
+    """What names an event across versions of its story: its type and who acts (everyone
+    taking part in a CONSULT, COOPERATE or AGREE), never positions or trigger words, so
+    an edit elsewhere, a new headline or a reworded sentence keeps the id."""
+    people = event["actors"] + (event["recipients"] if event["type"] in _SYMMETRIC else [])
+    return f"{event['type']}|{','.join(sorted({str(p['id']) for p in people}))}"
+
+
+def _trigger_out(trig: dict[str, Any], body_offset: int) -> dict[str, Any]:
+    field, start, end = _field(trig["start"], trig["end"], body_offset)
+    return {"text": trig["text"], "lemma": trig["lemma"], "field": field, "start": start,
+            "end": end}
+
+
+def _evidence_out(evid: dict[str, Any], body_offset: int) -> dict[str, Any]:
+    field, start, end = _field(evid["start"], evid["end"], body_offset)
+    return {"text": evid["text"], "field": field, "start": start, "end": end}

@@ -59,3 +59,13 @@ def settle_shot(counts: dict[str, dict[str, Any]], article_dead: int | None) -> 
     if value > dead and shot["qualifier"] == "exact":
         rest = value - dead
         counts["injured"] = {**shot, "value": rest, "min": rest, "max": rest}
+
+
+def join_counts(target: dict[str, dict[str, Any]], more: dict[str, dict[str, Any]]) -> None:
+    """Add another mention's counts to an event's, in place: the first mention's count of
+    a kind wins, and a leftover shot count is the injured count for this purpose (a later
+    "42 were injured" must not beat the headline's "5 people shot")."""
+    for kind, count in more.items():
+        if (kind == "injured" and "_shot" in target) or (kind == "_shot" and "injured" in target):
+            continue
+        target.setdefault(kind, count)

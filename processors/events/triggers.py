@@ -234,9 +234,10 @@ def _en_arguments(hit: Hit, tok: Token) -> None:
     verb = _verb_of(tok)
     subj = None
     cur = verb
+    low, high = hit.clause  # the sentence: not a headline the parser glued to it
     for _ in range(4):
-        subj = next((c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")),
-                    None)
+        subj = next((c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")
+                     and low <= c.i < high), None)
         if subj is not None or cur.dep_ not in ("xcomp", "conj", "advcl", "acomp") \
                 or cur.head.i == cur.i:
             break
@@ -248,7 +249,12 @@ def _en_arguments(hit: Hit, tok: Token) -> None:
             hit.actor_tokens.extend(_span(p) for p in agent.children if p.dep_ == "pobj")
     elif subj is not None:
         hit.actor_tokens.append(_span(subj))
-    for holder in (verb, tok) if verb.i != tok.i else (verb,):  # fixed order: stable ids
+    # "During the call, Putin expressed hope that ...": a noun trigger behind a preposition
+    # is not what the verb is done to; only its own "with"/"to" phrase names the other side.
+    holders = (verb, tok) if verb.i != tok.i else (verb,)
+    if tok.dep_ == "pobj" and verb.i != tok.i:
+        holders = (tok,)
+    for holder in holders:  # fixed order: stable ids
         for child in holder.children:
             if child.i == tok.i:
                 continue
@@ -299,14 +305,23 @@ def _clauses(sent: Span, rules: EventRules) -> list[tuple[int, int, bool, str]]:
         out.append((start, sent.end))  # type: ignore[arg-type]
     doc = sent.doc
     result: list[tuple[int, int, bool, str]] = []
+    carried = ""  # "dass „...": a lone subordinator before a quote opens the next clause
     for s, e in out:  # type: ignore[misc]
         first = doc[s].lower_
         sub = first in subs or (first == "um" and any(doc[i].lower_ == "zu" for i in range(s, e)))
-        if first in _RELATIVE_PRONOUNS and s > sent.start \
-                and doc[s - 1].text != ",":
-            sub = False
+        if first in _RELATIVE_PRONOUNS and (s == sent.start or doc[s - 1].text != ","):
+            sub = False  # "Die Regierung lehnte ... ab": an article, not a relative clause
+        if carried and not sub:
+            sub, first = True, carried
+        carried = first if sub and e - s == 1 else ""
         result.append((s, e, sub, first if sub else ""))
     return result
+
+
+def clauses_of(sent: Span, rules: EventRules) -> list[tuple[int, int, bool, str]]:
+    """The sentence's clauses as the parse-free rules cut it (start, end, subordinate,
+    subordinator)."""
+    return _clauses(sent, rules)
 
 
 def free_hits(sent: Span, sent_index: int, rules: EventRules) -> list[Hit]:

@@ -17,7 +17,12 @@ from collections.abc import Callable, Iterator
 
 from lxml import etree
 
-from wirestream.processors.text import CELL_SEPARATOR, html_to_text, is_hard_wrapped, unwrap_hard_lines
+from wirestream.processors.text import (
+    CELL_SEPARATOR,
+    html_to_text,
+    is_hard_wrapped,
+    unwrap_hard_lines,
+)
 
 __all__ = ["child", "entity_text", "inline_text", "local", "path", "story_text"]
 

@@ -12,7 +12,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from wirestream.processors.lang import lexicon_de as lex
-from wirestream.processors.lang.profile import CountWords, EventRules, LanguageProfile, LexEntry
+from wirestream.processors.lang.profile import (
+    ClauseFrames,
+    CountWords,
+    EventRules,
+    LanguageProfile,
+    LexEntry,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -91,6 +97,31 @@ def is_role_noun(low: str) -> bool:
     return low in lex.SECTORS
 
 
+# Who acts without a parser: case shows in the article, the passive in "wurde".
+FRAMES = ClauseFrames(
+    object_determiners=frozenset({
+        "dem", "einem", "seinem", "ihrem", "meinem", "unserem", "eurem", "keinem",
+        "diesem", "jenem", "den", "einen", "seinen", "ihren", "meinen", "unseren",
+        "keinen", "diesen"}),
+    genitive_determiners=frozenset({"des", "eines", "seines", "ihres", "dieses"}),
+    agent_prepositions=frozenset({"von", "vom", "durch"}),
+    recipient_prepositions=frozenset({"gegen", "gegenüber", "mit"}),
+    venue_prepositions=frozenset({"bei", "beim"}),
+    passive_auxiliaries=frozenset({"wurde", "wurden", "worden", "wird", "werden",
+                                   "werde"}),
+    conjunctions=frozenset({"und", "sowie"}),
+    person_pronouns=frozenset({"er"}),
+    group_pronouns=frozenset({"sie"}),
+    group_possessives=frozenset({"ihr", "ihre", "ihrem", "ihren", "ihres", "ihrer"}),
+    possessives=frozenset({"sein", "seines", "seinem", "seinen", "seine", "ihr", "ihres",
+                           "ihrem", "ihren", "ihre"}),
+    pair_words=frozenset({"beiden", "beide"}),
+    first_person=frozenset({"wir", "unser", "unsere", "unseren", "unserem", "uns"}),
+    relative_pronouns=frozenset({"der", "die", "das", "dem", "den", "welche", "welcher"}),
+    plural_verb_endings=("en", "ten"),
+    country_nouns=frozenset({"land", "landes", "staat", "staates"}),
+)
+
 EVENTS = EventRules(
     parse_rules=False, parse_cues=frozenset(), match_free=match_free,
     is_reporting=is_reporting, reporting_can_trigger=False, reported_in_main_clause=False,
@@ -100,7 +131,7 @@ EVENTS = EventRules(
     against_lemma="gegen sein", pluperfect_aux=lex.PLUPERFECT_AUX, participle_prefix="ge",
     cue_tokens=cue_tokens, accident_level=accident_level, intent=intent,
     sector_of=sector_of, is_role_noun=is_role_noun, prepositions=lex.PREPOSITIONS,
-    recipient_prepositions=lex.RECIPIENT_PREPS)
+    recipient_prepositions=lex.RECIPIENT_PREPS, frames=FRAMES)
 
 # ----------------------------------------------------------------------- head counts
 NUMBERS = {

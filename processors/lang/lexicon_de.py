@@ -94,8 +94,8 @@ _NOUNS: dict[str, tuple[str, ...]] = {
                 "dialog"),
     "CONSULT:visit": ("besuch", "staatsbesuch", "visite", "reise"),
     "CONSULT:phone": ("telefonat", "anruf", "telefongespräch", "telefonschalte"),
-    "SUPPORT": ("unterstützung", "beileid", "solidarität", "lob", "glückwunsch",
-                "anerkennung", "beileidsbekundung"),
+    # Condolences are a statement (CAMEO 018), which PLOVER does not code.
+    "SUPPORT": ("unterstützung", "solidarität", "lob", "glückwunsch", "anerkennung"),
     "COOPERATE": ("zusammenarbeit", "kooperation", "manöver", "auslieferung",
                   "militärübung"),
     "AID": ("hilfe", "hilfslieferung", "hilfsgüter", "asyl", "spende", "kredit",

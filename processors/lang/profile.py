@@ -69,6 +69,53 @@ class EventRules:
     is_role_noun: Callable[[str], bool]
     prepositions: frozenset[str]
     recipient_prepositions: frozenset[str]
+    # Parse-free actor rules over clauses and case words (processors/events/frames.py);
+    # None: the older first-free-mention rule.
+    frames: ClauseFrames | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseFrames:
+    """Words the parse-free actor rules read to tell who acts and who is acted on.
+
+    Without a parser, case shows in the determiner, the passive in its auxiliary, and
+    "they"/"both leaders" point back to the people named before. All words lower case.
+    """
+
+    # Determiners and possessives that mark a dative or accusative noun phrase: an
+    # object (the recipient), never the subject ("seinem Amtskollegen", "den Minister").
+    object_determiners: frozenset[str]
+    # A genitive noun phrase right after a noun belongs to that noun ("der Resolution
+    # des UN-Sicherheitsrates"): not an argument of the verb.
+    genitive_determiners: frozenset[str]
+    # Prepositions of the agent in a passive clause ("von der Polizei festgenommen").
+    agent_prepositions: frozenset[str]
+    # Prepositions whose noun is the other side of the act ("gegen", "mit").
+    recipient_prepositions: frozenset[str]
+    # Prepositions of the organisation an act happens at ("Streik bei Amazon"): its
+    # target, when the act is not mutual.
+    venue_prepositions: frozenset[str]
+    # Passive auxiliaries ("wurde"); with a participle trigger the subject is the patient.
+    passive_auxiliaries: frozenset[str]
+    # "und", "sowie": joins two actors.
+    conjunctions: frozenset[str]
+    # Personal pronouns of one person ("er") and of a group ("sie" with a plural verb).
+    person_pronouns: frozenset[str]
+    group_pronouns: frozenset[str]
+    # Possessives of a group before the trigger noun ("in ihrem Gespräch"): the group.
+    group_possessives: frozenset[str]
+    # Possessives before "Land" ("sein Land"): the country of the last person named.
+    possessives: frozenset[str]
+    # Words of a pair ("die beiden Staats- und Regierungschefs", "beide Seiten").
+    pair_words: frozenset[str]
+    # First-person words inside a quote ("wir", "unser"): the speaker, named after it.
+    first_person: frozenset[str]
+    # Relative pronouns: their clause's subject is the noun before the comma.
+    relative_pronouns: frozenset[str]
+    # A plural finite verb ends so ("erörterten", "unterstrichen"): "sie" is a group.
+    plural_verb_endings: tuple[str, ...]
+    # Words for "country" ("Land", "Staat") after a possessive.
+    country_nouns: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ from wirestream.processors.records import (
     Source,
 )
 from wirestream.processors.story_matcher import StoryMatcher
+from wirestream.processors.versions import StoryState
 
 Enrich = Callable[[list[Article]], list[Enrichment | EnrichmentError]]
 
@@ -67,7 +68,8 @@ class PipelineHarness:
     # What each topic role received, in order: (key, record; None is a tombstone).
     topics: dict[str, list[tuple[bytes, Any]]] = field(default_factory=dict)
     dead_letters: list[DeadLetter] = field(default_factory=list)
-    version_states: dict[str, dict[str, Any]] = field(default_factory=dict)
+    version_states: dict[str, StoryState] = field(default_factory=dict)
+    live_events: dict[str, list[str]] = field(default_factory=dict)  # story id -> event ids
     _offset: int = 0
 
     def run(self, messages: Iterable[RawMessage]) -> dict[str, list[tuple[bytes, Any]]]:
@@ -127,18 +129,25 @@ class PipelineHarness:
 
     def _publish(self, envelope: RoutedEnvelope) -> None:
         at = _iso(self.clock())
+        story_id = envelope.article.id
+        live = self.live_events.get(story_id, [])
         if envelope.retract:
-            for send in retraction_step(envelope, worker=self.worker, at=at,
-                                        tombstones=self.tombstones):
-                self._emit(send)
-            return
-        [result] = self.enrich([envelope.article])
-        sends = publish_step(envelope, result, worker=self.worker, at=at)
-        if isinstance(sends, Reject):
-            self._reject(sends, envelope.article.id.encode(), "enrich", None)
-            return
-        for send in sends:
+            step = retraction_step(envelope, live, worker=self.worker, at=at,
+                                   tombstones=self.tombstones)
+        else:
+            [result] = self.enrich([envelope.article])
+            published = publish_step(envelope, result, live, worker=self.worker, at=at,
+                                     tombstones=self.tombstones)
+            if isinstance(published, Reject):
+                self._reject(published, story_id.encode(), "enrich", None)
+                return
+            step = published
+        for send in step.sends:
             self._emit(send)
+        if step.live_events:
+            self.live_events[story_id] = step.live_events
+        else:
+            self.live_events.pop(story_id, None)
 
 
 def _iso(when: datetime) -> str:

@@ -1,6 +1,6 @@
 """Versions step: the verdict on a story's new version and what goes on to near-duplicates.
 
-The state (what is known about the story id) comes in and goes out as plain data; the
+The state (what is known about the story id, a ``StoryState``) comes in and goes out; the
 stage keeps it in its table, the harness in a dict.
 """
 
@@ -8,20 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import cast
 
 from wirestream.processors.article import Article
 from wirestream.processors.pipeline.outputs import VERSIONED, Send
 from wirestream.processors.records import ArticleEnvelope, RoutedEnvelope, Source, dedup_block
 from wirestream.processors.records.common import Verdict
-from wirestream.processors.versions import Decision, decide, release
+from wirestream.processors.versions import Decision, StoryState, decide, release
 
 
 @dataclass(frozen=True, slots=True)
 class VersionStep:
     verdict: str  # also a metric label: redeliveries and held versions are verdicts too
     sends: list[Send]
-    state: dict[str, Any] | None  # to store once the sends are acknowledged; None: unchanged
+    state: StoryState | None  # to store once the sends are acknowledged; None: unchanged
     release_at: str | None = None  # a held version: when to ask for its release
 
 
@@ -34,7 +34,7 @@ def _routed(envelope: ArticleEnvelope, decision: Decision, *, retract: bool = Fa
         dedup=dedup, retract=retract))
 
 
-def version_step(envelope: ArticleEnvelope, state: dict[str, Any] | None, now: datetime
+def version_step(envelope: ArticleEnvelope, state: StoryState | None, now: datetime
                  ) -> VersionStep:
     decision = decide(state, envelope.article, now)
     sends: list[Send] = []
@@ -49,7 +49,7 @@ def version_step(envelope: ArticleEnvelope, state: dict[str, Any] | None, now: d
                        decision.release_at)
 
 
-def release_step(state: dict[str, Any] | None, now: datetime, *, received_at: str,
+def release_step(state: StoryState | None, now: datetime, *, received_at: str,
                  source_topic: str) -> VersionStep | None:
     """The held version, released, once its time has come; None when nothing is due
     (already released, superseded, or not yet)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from msgspec import UNSET, Meta, Struct, UnsetType
+from msgspec import UNSET, Meta, Struct, UnsetType, field
 
 from wirestream.processors.records.common import Fraction
 from wirestream.processors.records.entities import Alpha3, Field, Offset
@@ -72,6 +72,13 @@ class Trigger(Struct, kw_only=True, forbid_unknown_fields=True):
     end: Offset
 
 
+class EventMention(Struct, kw_only=True, forbid_unknown_fields=True):
+    """One place the article tells the event: its trigger word and evidence sentence."""
+
+    trigger: Trigger
+    evidence: Span
+
+
 class EventLocation(Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """Where it happened: a place entity (coordinates when geocoded)."""
 
@@ -94,7 +101,8 @@ class EventDate(Struct, kw_only=True, forbid_unknown_fields=True):
         "version time"))]
 
 
-class Event(Struct, kw_only=True, forbid_unknown_fields=True):
+class Event(Struct, kw_only=True, forbid_unknown_fields=True, tag_field="record_type",
+            tag="event"):
     """One coded event (PLOVER type or ACCIDENT) with its evidence; the value on wire.events
     (key = event_id) and an item of the enriched record's events."""
 
@@ -109,8 +117,31 @@ class Event(Struct, kw_only=True, forbid_unknown_fields=True):
     counts: Counts
     trigger: Trigger
     evidence: Span
+    mentions: Annotated[list[EventMention], Meta(description=(
+        "every mention of this event in the article (headline and body), in text order; "
+        "trigger and evidence above are the first body mention; empty in records written "
+        "before mentions were merged"))] = field(default_factory=list)
     factuality: Literal["asserted", "negated", "hypothetical", "reported_speech"]
     is_background: bool
     confidence: Fraction
     method: Annotated[Literal["parse", "lexicon"], Meta(description=(
         "parse: dependency parse; lexicon: parse-free clause rules"))]
+
+
+EventRetractionReason = Literal["story_killed", "not_in_update"]
+
+
+class EventRetraction(Struct, kw_only=True, forbid_unknown_fields=True,
+                      tag_field="record_type", tag="retraction"):
+    """An event withdrawn (topic wire.events, same key as the event): its story was killed,
+    or a later version of the story (an update or a correction) no longer reports it."""
+
+    event_id: Annotated[str, Meta(pattern="^ev-[0-9a-f]{20}$")]
+    article_id: str
+    version: Annotated[int, Meta(ge=0, description="The story version that withdrew it.")]
+    reason: EventRetractionReason
+    retracted_at: str
+
+
+# What the events topic carries (besides tombstones): consumers switch on record_type.
+EventsTopicRecord = Event | EventRetraction

@@ -15,7 +15,7 @@ from typing import Any
 
 import msgspec
 
-from wirestream.processors.records.events import Event
+from wirestream.processors.records.events import EventsTopicRecord
 from wirestream.processors.records.output import DuplicateRecord, EnrichedTopicRecord
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -31,9 +31,12 @@ TOPICS: dict[str, tuple[Any, str, str]] = {
         "retraction, same key). With WIRESTREAM_TOMBSTONES=true a kill is also followed by "
         "a null value for compacted consumers."),
     "event": (
-        Event, "wirestream event",
-        "Topic wire.events, key = event_id: one coded event (PLOVER type or ACCIDENT) with "
-        "its evidence; the same records are the enriched record's events."),
+        EventsTopicRecord, "wirestream events topic record",
+        "Topic wire.events, key = event_id: one coded event (record_type event; PLOVER type "
+        "or ACCIDENT) with its evidence, the same records as the enriched record's events; "
+        "or a retraction (record_type retraction, same key) when the story is killed or a "
+        "later version no longer reports the event. With WIRESTREAM_TOMBSTONES=true a "
+        "retraction is also followed by a null value for compacted consumers."),
     "duplicates": (
         DuplicateRecord, "wirestream duplicate record",
         "Topic wire.articles.duplicates, key = the copy's id: a later article whose text is "

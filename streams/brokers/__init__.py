@@ -1,1 +1,3 @@
-"""Brokers the project starts itself: the embedded Tansu, Apache Kafka from Maven Central, and the choice between them."""
+"""Brokers the project starts itself: the embedded Tansu, Apache Kafka from Maven Central, and
+the choice between them.
+"""

@@ -31,7 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-from wirestream.streams.brokers.tansu import BrokerError, die_with_parent, free_port, kafka_api_versions_ok
+from wirestream.streams.brokers.tansu import (
+    BrokerError,
+    die_with_parent,
+    free_port,
+    kafka_api_versions_ok,
+)
 
 # The pinned lines: the newest 4.x and 3.9.x that resolve on Maven Central (checked
 # 2026-12-06). Tests run the whole integration suite on 4.x and a named subset on 3.9.x.

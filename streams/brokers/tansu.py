@@ -73,7 +73,16 @@ def die_with_parent() -> None:
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
     # Ignore Ctrl-C in the terminal's process group: the parent stops us in order.
+    # Not enough on its own (Tansu and Faust install their own SIGINT handlers), hence
+    # the children are also started in their own session (``own_session_kwargs``).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def own_session_kwargs() -> dict[str, object]:
+    """Popen arguments for a child the parent stops itself, in order: its own session
+    (so a terminal's Ctrl-C, sent to the foreground process group, never reaches it) and
+    the kernel's SIGTERM should the parent die first."""
+    return {"start_new_session": True, "preexec_fn": die_with_parent}
 
 
 def exit_with_parent() -> None:
@@ -83,6 +92,10 @@ def exit_with_parent() -> None:
 
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    # Ctrl-C on a worker run in a terminal reaches its whole process group: the worker
+    # stops, and the kernel ends this child with it; a KeyboardInterrupt here would only
+    # print a traceback and break the pool mid-stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = multiprocessing.parent_process()
     if parent is not None and os.getppid() != parent.pid:
         os._exit(1)  # the parent died before prctl took effect
@@ -148,11 +161,17 @@ class EmbeddedBroker:
         else:
             out = subprocess.DEVNULL  # type: ignore[assignment]
         env = {**os.environ, "RUST_LOG": os.environ.get("RUST_LOG", "warn")}
-        self._proc = subprocess.Popen(
+        self._proc = subprocess.Popen(  # type: ignore[call-overload]  # kwargs typed loosely
             cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            env=env, preexec_fn=die_with_parent,
+            env=env, **own_session_kwargs(),
         )
-        self._wait_ready()
+        try:
+            self._wait_ready()
+        except BaseException:
+            # Ctrl-C while it starts: __exit__ is not called for a failed __enter__, and
+            # in its own session the broker did not get the signal.
+            self.stop()
+            raise
         return self
 
     def _wait_ready(self) -> None:
@@ -173,7 +192,9 @@ class EmbeddedBroker:
         raise BrokerError(f"embedded broker did not answer on {self.bootstrap} "
                           f"within {self.start_timeout_s:.0f}s")
 
-    def stop(self, timeout_s: float = 10.0) -> None:
+    def stop(self, timeout_s: float = 1.0) -> None:
+        # A short grace: Tansu holds everything in memory, so a graceful stop saves
+        # nothing, and it is stopped last, after every client that could still write.
         proc, self._proc = self._proc, None
         if proc is not None and proc.poll() is None:
             proc.terminate()
@@ -181,7 +202,7 @@ class EmbeddedBroker:
                 proc.wait(timeout=timeout_s)
             except subprocess.TimeoutExpired:
                 proc.kill()
-                proc.wait(timeout=timeout_s)
+                proc.wait(timeout=10)
         if self._log_file is not None:
             self._log_file.close()  # type: ignore[attr-defined]
             self._log_file = None

@@ -42,10 +42,10 @@ from typing import TYPE_CHECKING, Any
 from wirestream.processors.article import Article, RejectedInput
 from wirestream.processors.formats import split_raw
 from wirestream.processors.input_files import SUFFIXES, RawItem, items_from_bytes
-from wirestream.streams.ops import metrics
 from wirestream.streams.feeds.feed_files import scan
 from wirestream.streams.feeds.feed_http import FetchError, fetch
 from wirestream.streams.kafka.kafka_io import OutMessage, produce
+from wirestream.streams.ops import metrics
 
 if TYPE_CHECKING:
     from wirestream.config.settings import Settings

@@ -130,6 +130,11 @@ class BrokerWatch:
         self.timeout_s = timeout_s
         self._consumer: AIOKafkaConsumer | None = None
         self._lock = asyncio.Lock()
+        # Checks that could not reach the broker, and how many of them a later check that
+        # found the same history has answered: while they differ, fetched records may come
+        # from a broker that replaced ours during the outage.
+        self._unanswered = 0
+        self._answered = 0
 
     async def check(self) -> None:
         """The timer body."""
@@ -140,6 +145,16 @@ class BrokerWatch:
         must not commit offsets of the old history into the new one (seen on Kafka 3.9:
         they made the re-sent input look processed). A check that cannot be made skips
         the commit; the next one carries the same offsets."""
+        return await self.history_unchanged(strict=True)
+
+    async def records_trusted(self) -> bool:
+        """Asked before fetched records are processed. After an outage a worker's
+        consumer reconnects on its own and may fetch re-sent input from a replaced broker
+        before the timer's next check: those records must not meet the old local state.
+        True when no check has failed since the last good one, or when a check now finds
+        the same history; False while the broker does not answer."""
+        if self._answered == self._unanswered:
+            return True
         return await self.history_unchanged(strict=True)
 
     async def history_unchanged(self, strict: bool) -> bool:
@@ -155,8 +170,10 @@ class BrokerWatch:
                         await consumer.stop()
                         raise
                     self._consumer = consumer
+                doubts = self._unanswered
                 current = await _marker_of(self._consumer, self.topic, self.timeout_s)
             except (BrokerUnreachable, TimeoutError, OSError, KafkaError):
+                self._unanswered += 1
                 # Down or slow says nothing about its data. The next check reconnects: a
                 # consumer from before an outage may never answer again.
                 consumer, self._consumer = self._consumer, None
@@ -165,6 +182,7 @@ class BrokerWatch:
                         await consumer.stop()
                 return not strict
         if current == self.incarnation:
+            self._answered = doubts
             return True
         log.critical("the broker at %s lost its data (incarnation marker %s, now %s): "
                      "exiting with code %d without committing, so that a restart rebuilds "

@@ -9,8 +9,8 @@ import faust
 
 from wirestream.processors.pipeline.outputs import reason_of
 from wirestream.processors.records import DeadLetterHeaders
-from wirestream.streams.ops import metrics
 from wirestream.streams.kafka.messages import header_items
+from wirestream.streams.ops import metrics
 
 if TYPE_CHECKING:
     from wirestream.streams.kafka.delivery import Delivery

@@ -30,8 +30,8 @@ from aiokafka.errors import (
     TopicAuthorizationFailedError,
 )
 
-from wirestream.streams.ops import metrics
 from wirestream.streams.kafka.dead_letter import dead_letter_record
+from wirestream.streams.ops import metrics
 
 log = logging.getLogger(__name__)
 

@@ -11,13 +11,14 @@ transport sets the wait from ``WIRESTREAM_FETCH_MAX_WAIT_MS``.
 Tansu answers ListOffsets(latest) with the last batch's base offset + 1, so a changelog
 written in multi-record batches looks shorter than it is, and Faust's table recovery
 would stop before its end. On such brokers this transport corrects the ends Faust asks
-for with a fetch (``wirestream.streams.kafka.log_end``), so producers can batch: one record per batch,
-the earlier workaround, cost a third of the worker's CPU and a third of the broker's.
+for with a fetch (``streams/kafka/log_end.py``), so producers can batch: one record per
+batch, the earlier workaround, cost a third of the worker's CPU and a third of the broker's.
 Everything else is Faust's own.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -32,6 +33,8 @@ _APP_ATTRIBUTE = "wirestream_fetch_max_wait_ms"
 _EXACT_ENDS_ATTRIBUTE = "wirestream_exact_changelog_ends"
 _IDEMPOTENT_ATTRIBUTE = "wirestream_idempotent_producer"
 _COMMIT_GUARD_ATTRIBUTE = "wirestream_commit_guard"
+_FETCH_GUARD_ATTRIBUTE = "wirestream_fetch_guard"
+FETCH_GUARD_RETRY_S = 1.0
 
 
 class ConsumerThread(driver.AIOKafkaConsumerThread):
@@ -63,6 +66,19 @@ class Consumer(driver.Consumer):
         if guard is not None and not await guard():
             return False
         return bool(await super()._commit(offsets))
+
+    async def _getmany(self, active_partitions: Any, timeout: float) -> Any:
+        records = await super()._getmany(active_partitions, timeout)
+        guard = getattr(self.app, _FETCH_GUARD_ATTRIBUTE, None)
+        if guard is None or not records:
+            return records
+        # Held until the guard can vouch for the broker they came from (it exits the
+        # process when it cannot); dropped only when stopping, uncommitted.
+        while not await guard():
+            if self.should_stop:
+                return {}
+            await asyncio.sleep(FETCH_GUARD_RETRY_S)
+        return records
 
 
 class Producer(driver.Producer):
@@ -96,6 +112,11 @@ def set_fetch_wait(app: faust.App, wait_ms: int) -> None:
 def set_commit_guard(app: faust.App, guard: Callable[[], Awaitable[bool]]) -> None:
     """Asked before every offset commit; False skips the commit."""
     setattr(app, _COMMIT_GUARD_ATTRIBUTE, guard)
+
+
+def set_fetch_guard(app: faust.App, guard: Callable[[], Awaitable[bool]]) -> None:
+    """Asked before fetched records go to the streams; False holds them and asks again."""
+    setattr(app, _FETCH_GUARD_ATTRIBUTE, guard)
 
 
 def set_idempotent_producer(app: faust.App, on: bool) -> None:

@@ -1,11 +1,9 @@
-"""Small helpers for Kafka messages: headers, timestamps, the internal envelope."""
+"""Small helpers for Kafka messages: headers and timestamps."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
-
-import orjson
 
 
 def utc_now() -> str:
@@ -35,15 +33,3 @@ def header(headers: Any, name: str) -> str | None:
         if key.lower() == name:
             return value.decode("utf-8", "replace")
     return None
-
-
-def encode(value: dict[str, Any]) -> bytes:
-    """Compact UTF-8 JSON (the worker encodes every record once per hop)."""
-    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
-
-
-def decode(value: bytes) -> dict[str, Any]:
-    data = orjson.loads(value)
-    if not isinstance(data, dict):
-        raise ValueError("expected a JSON object")
-    return data

@@ -25,9 +25,9 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from mode import Service
 
-from wirestream.streams.ops import metrics
 from wirestream.streams.kafka.admin import bootstrap_servers
 from wirestream.streams.kafka.security import client_options
+from wirestream.streams.ops import metrics
 
 log = logging.getLogger(__name__)
 

@@ -127,6 +127,12 @@ EVENTS = Counter(
     "Events coded from published articles, by PLOVER event type.",
     ["type"],
 )
+EVENTS_RETRACTED = Counter(
+    "wirestream_events_retracted_total",
+    "Events withdrawn from the events topic: story_killed, or not_in_update (a later "
+    "version of the story no longer reports them).",
+    ["reason"],
+)
 CONSUMER_LAG = Gauge(
     "wirestream_consumer_lag_messages",
     "Messages not yet committed by the app's consumer group: end offset minus committed "
@@ -217,6 +223,8 @@ def init(languages: Iterable[str] = (), topics: Iterable[str] = ()) -> None:
         ARTICLES_REJECTED.labels(reason)
     for verdict in VERDICTS:
         DEDUP_VERDICTS.labels(verdict)
+    for reason in ("story_killed", "not_in_update"):
+        EVENTS_RETRACTED.labels(reason)
     for language in languages:
         ARTICLES_ENRICHED.labels(language)
     # Package metadata, not ``import spacy``: the worker's main process never loads spaCy.

@@ -18,21 +18,21 @@ from faust.web import Request, Response, View
 from faust.web.base import BlueprintManager
 
 from wirestream.config.settings import Settings
-from wirestream.streams.ops import metrics
-from wirestream.streams.ops.consumer_lag import ConsumerLagMonitor
 from wirestream.streams.kafka.dead_letter import DeadLetters
 from wirestream.streams.kafka.delivery import EXIT_DELIVERY_FAILED, DeliveryFailed, RetryPolicy
-from wirestream.streams.pipeline.enrich_stage import EnrichStage
 from wirestream.streams.kafka.faust_transport import (
     faust_broker_url,
     set_exact_changelog_ends,
     set_fetch_wait,
     set_idempotent_producer,
 )
+from wirestream.streams.kafka.security import faust_credentials
+from wirestream.streams.ops import metrics
+from wirestream.streams.ops.consumer_lag import ConsumerLagMonitor
+from wirestream.streams.ops.publish_sensor import PublishSensor
+from wirestream.streams.pipeline.enrich_stage import EnrichStage
 from wirestream.streams.pipeline.ingest_stage import IngestStage
 from wirestream.streams.pipeline.near_duplicate_stage import NearDuplicateStage
-from wirestream.streams.ops.publish_sensor import PublishSensor
-from wirestream.streams.kafka.security import faust_credentials
 from wirestream.streams.pipeline.versions_stage import VersionsStage
 
 log = logging.getLogger(__name__)
@@ -123,8 +123,8 @@ class WirestreamApp:
                                                   topics["duplicates"], dead, self.worker_name,
                                                   changelog=self.index_changelog,
                                                   broker_url=broker_url, policy=policy)
-        self.enrich = EnrichStage(settings, topics["enriched"], dead, self.worker_name,
-                                  events=topics["events"], policy=policy,
+        self.enrich = EnrichStage(self.app, settings, topics["enriched"], dead,
+                                  self.worker_name, events=topics["events"], policy=policy,
                                   on_delivery_failed=self.stop_uncommitted)
         self.joined = False  # set by the first partition assignment of this process
         metrics.init([*settings.languages, "und"],

@@ -9,11 +9,13 @@ import multiprocessing
 import os
 import queue
 import time
+import weakref
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 import faust
+from faust.streams import _current_event
 
 from wirestream.config.settings import Settings
 from wirestream.processors.article import Article
@@ -26,23 +28,26 @@ from wirestream.processors.enrich import (
 )
 from wirestream.processors.language import language_label
 from wirestream.processors.pipeline.outputs import EVENTS, Reject
-from wirestream.processors.pipeline.publish import publish_step, retraction_step
+from wirestream.processors.pipeline.publish import PublishStep, publish_step, retraction_step
 from wirestream.processors.records import (
     EnrichedRecord,
     Enrichment,
     EnrichmentError,
     Entity,
     Event,
+    EventRetraction,
     ModelInfo,
     RoutedEnvelope,
     decode,
     encode,
 )
-from wirestream.streams.ops import metrics
 from wirestream.streams.brokers.tansu import init_pool_child
+from wirestream.streams.kafka.admin import topic_configs
 from wirestream.streams.kafka.dead_letter import DeadLetters
 from wirestream.streams.kafka.delivery import Delivery, DeliveryFailed, RetryPolicy
 from wirestream.streams.kafka.messages import utc_now
+from wirestream.streams.ops import metrics
+from wirestream.streams.ops.tracing import TRACING
 
 # What the spaCy processes give back per article.
 Result = Enrichment | EnrichmentError
@@ -64,11 +69,18 @@ def init_nlp_process(setup: Callable[[EnrichConfig], None], loaded: Any,
 
 
 class EnrichStage:
-    def __init__(self, settings: Settings, out: faust.TopicT, dead: DeadLetters,
-                 worker_name: str, events: faust.TopicT | None = None,
+    def __init__(self, app: faust.App, settings: Settings, out: faust.TopicT,
+                 dead: DeadLetters, worker_name: str, events: faust.TopicT | None = None,
                  policy: RetryPolicy | None = None,
                  on_delivery_failed: Callable[[DeliveryFailed], object] | None = None) -> None:
         self.settings = settings
+        # Per story id: the event ids it has live on the events topic (JSON list), so a
+        # kill or a version that drops an event can withdraw it, across restarts.
+        self.live_events = app.Table("story-events", default=None,
+                                     partitions=settings.topics.partitions,
+                                     key_type=bytes, value_type=bytes,
+                                     extra_topic_configs=topic_configs(settings),
+                                     help="Per story id: its event ids live on wire.events.")
         # Publishing runs in tasks beside the take loop: their fatal error must stop the
         # worker now, not when the loop next looks at them.
         self.on_delivery_failed = on_delivery_failed
@@ -164,17 +176,19 @@ class EnrichStage:
                 self._pool = None
 
     async def _compute(self, events: list[faust.EventT], deliveries: list[Delivery]
-                       ) -> tuple[list[tuple[Any, RoutedEnvelope, Delivery]], list[Result]]:
+                       ) -> tuple[list[tuple[faust.EventT, RoutedEnvelope, Delivery]],
+                                  list[Result], int]:
         """Decode the batch (dead-lettering what is not ours) and enrich it in the pool."""
         metrics.STAGE_ITEMS_IN.labels("enrich").inc(len(events))
-        envelopes: list[tuple[Any, RoutedEnvelope, Delivery]] = []
+        envelopes: list[tuple[faust.EventT, RoutedEnvelope, Delivery]] = []
         for event, delivery in zip(events, deliveries, strict=True):
             try:
                 envelope = decode(event.message.value or b"", RoutedEnvelope)
-                envelopes.append((event.message, envelope, delivery))
+                envelopes.append((event, envelope, delivery))
             except Exception as exc:
                 await self.dead.send(delivery, exc)
         started = time.perf_counter()
+        started_ns = time.time_ns()
         articles = [envelope.article for _, envelope, _ in envelopes if not envelope.retract]
         try:
             results = await self._enrich_in_parallel(articles) if articles else []
@@ -182,29 +196,66 @@ class EnrichStage:
             results = await self._one_by_one(articles)
         if articles:
             metrics.PROCESSING_SECONDS.labels("enrich").observe(time.perf_counter() - started)
-        return envelopes, results
+        return envelopes, results, started_ns
 
     async def _publish_in_order(self, previous: asyncio.Future[None] | None,
                                 events: list[faust.EventT], deliveries: list[Delivery],
                                 computed: asyncio.Future[Any], stream: faust.StreamT) -> None:
-        envelopes, results = await computed
+        envelopes, results, started_ns = await computed
         if previous is not None:
             await previous  # the batch before this one is out first
         pending = iter(results)
-        for message, envelope, delivery in envelopes:  # in consumed order, retractions too
-            if envelope.retract:
-                await self._retract(message, envelope, delivery)
-            else:
-                await self._publish(message, envelope, next(pending), delivery)
-        # An offset is acked only once the broker has every record derived from it.
+        # The stories' live events as this batch leaves them (a story may come twice).
+        live: dict[str, list[str]] = {}
+        updates: dict[int, tuple[faust.EventT, str, list[str]]] = {}
+        for event, envelope, delivery in envelopes:  # in consumed order, retractions too
+            story_id = envelope.article.id
+            before = live[story_id] if story_id in live else self._live(story_id)
+            result = None if envelope.retract else next(pending)
+            with TRACING.span("enrich", parent=event.message.headers,
+                              story=(story_id, envelope.article.version), start_ns=started_ns,
+                              attributes=_trace_attributes(result)), \
+                    TRACING.span("publish", attributes={"retract": envelope.retract}) as span:
+                headers = TRACING.headers(span)
+                if result is None:
+                    step: PublishStep | None = await self._retract(envelope, before, delivery,
+                                                                   headers)
+                else:
+                    step = await self._publish(envelope, result, before, delivery, headers)
+            if step is not None:
+                live[story_id] = step.live_events
+                updates[id(delivery)] = (event, story_id, step.live_events)
+        # An offset is acked only once the broker has every record derived from it; the
+        # story's live events are kept only once the records that made them so are.
         for event, delivery in zip(events, deliveries, strict=True):
             try:
-                await delivery.confirm()
+                confirmed = await delivery.confirm()
             except DeliveryFailed as exc:
                 if self.on_delivery_failed is not None:
                     self.on_delivery_failed(exc)
                 raise
+            if confirmed and id(delivery) in updates:
+                self._keep_live(*updates[id(delivery)])
             await stream.ack(event)
+
+    def _live(self, story_id: str) -> list[str]:
+        raw = self.live_events.get(story_id.encode())
+        return decode(raw, list[str]) if raw else []
+
+    def _keep_live(self, event: faust.EventT, story_id: str, event_ids: list[str]) -> None:
+        if event_ids == self._live(story_id):
+            return  # unchanged: no changelog write
+        # Faust writes a table's changelog to the partition of the event being processed;
+        # publishing runs in a task beside the take loop, so that event is named here.
+        token = _current_event.set(weakref.ref(event))
+        try:
+            key = story_id.encode()
+            if event_ids:
+                self.live_events[key] = encode(event_ids)
+            elif key in self.live_events:
+                del self.live_events[key]
+        finally:
+            _current_event.reset(token)
 
     async def _enrich_in_parallel(self, articles: list[Article]) -> list[Result]:
         """One chunk per process, so a batch keeps every core busy (one call would run the
@@ -224,25 +275,35 @@ class EnrichStage:
                     message="worker process died on this article"))
         return results
 
-    async def _retract(self, message: Any, envelope: RoutedEnvelope,
-                       delivery: Delivery) -> None:
-        for send in retraction_step(envelope, worker=self.worker_name, at=utc_now(),
-                                    tombstones=self.settings.tombstones):
-            await delivery.send(self.out, send.key,
-                                None if send.record is None else encode(send.record))
-        metrics.STAGE_ITEMS_OUT.labels("enrich").inc()
-
-    async def _publish(self, message: Any, envelope: RoutedEnvelope, result: Result,
-                       delivery: Delivery) -> None:
-        sends = publish_step(envelope, result, worker=self.worker_name, at=utc_now())
-        if isinstance(sends, Reject):
-            await self.dead.send(delivery, sends.error)
-            return
-        for send in sends:
+    async def _send(self, step: PublishStep, delivery: Delivery,
+                    headers: list[tuple[str, bytes]] | None) -> None:
+        for send in step.sends:
+            if isinstance(send.record, EventRetraction):
+                metrics.EVENTS_RETRACTED.labels(send.record.reason).inc()
             topic = self.events if send.topic == EVENTS else self.out
             if topic is not None:  # no events topic: the record still lists them
-                await delivery.send(topic, send.key, encode(send.record))
-        record: EnrichedRecord = sends[0].record
+                await delivery.send(topic, send.key,
+                                    None if send.record is None else encode(send.record),
+                                    headers=headers)
+
+    async def _retract(self, envelope: RoutedEnvelope, live: list[str], delivery: Delivery,
+                       headers: list[tuple[str, bytes]] | None) -> PublishStep:
+        step = retraction_step(envelope, live, worker=self.worker_name, at=utc_now(),
+                               tombstones=self.settings.tombstones)
+        await self._send(step, delivery, headers)
+        metrics.STAGE_ITEMS_OUT.labels("enrich").inc()
+        return step
+
+    async def _publish(self, envelope: RoutedEnvelope, result: Result, live: list[str],
+                       delivery: Delivery, headers: list[tuple[str, bytes]] | None
+                       ) -> PublishStep | None:
+        step = publish_step(envelope, result, live, worker=self.worker_name, at=utc_now(),
+                            tombstones=self.settings.tombstones)
+        if isinstance(step, Reject):
+            await self.dead.send(delivery, step.error)
+            return None
+        await self._send(step, delivery, headers)
+        record: EnrichedRecord = step.sends[0].record
         self._count(record.entities, record.events, record.language, record.model)
         now = time.time()
         metrics.LAST_PROCESSED.set(now)
@@ -250,6 +311,7 @@ class EnrichStage:
         metrics.END_TO_END_SECONDS.observe(max(0.0, now - received.timestamp()))
         metrics.observe_freshness(envelope.article.version_created, now)
         metrics.STAGE_ITEMS_OUT.labels("enrich").inc()
+        return step
 
     def _count(self, entities: list[Entity], events: list[Event], language: str | None,
                model: ModelInfo) -> None:
@@ -263,3 +325,14 @@ class EnrichStage:
         if not model.name:
             metrics.ARTICLES_WITHOUT_MODEL.labels(
                 label, model.entities_skipped or "language_unknown").inc()
+
+
+def _trace_attributes(result: Result | None) -> dict[str, Any]:
+    """What the enrich span tells about one article: NLP time and what it found."""
+    if isinstance(result, Enrichment):
+        return {"language": result.language, "nlp_seconds": result.nlp_seconds,
+                "link_seconds": result.link_seconds, "event_seconds": result.event_seconds,
+                "entities": len(result.entities), "events": len(result.events)}
+    if isinstance(result, EnrichmentError):
+        return {"error": f"{result.stage}: {result.error_class}"}
+    return {}

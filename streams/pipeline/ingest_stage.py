@@ -13,10 +13,11 @@ from wirestream.config.settings import Settings
 from wirestream.processors.pipeline.ingest import ParseLimits, ingest_step
 from wirestream.processors.pipeline.outputs import Reject
 from wirestream.processors.records import Source, encode
-from wirestream.streams.ops import metrics
 from wirestream.streams.kafka.dead_letter import DeadLetters
 from wirestream.streams.kafka.delivery import Delivery, RetryPolicy
 from wirestream.streams.kafka.messages import header, seconds_to_iso
+from wirestream.streams.ops import metrics
+from wirestream.streams.ops.tracing import TRACING
 
 _INLINE_PARSE_BYTES = 64 * 1024
 
@@ -45,6 +46,7 @@ class IngestStage:
         metrics.ARTICLES_RECEIVED.inc()
         metrics.STAGE_ITEMS_IN.labels("ingest").inc()
         started = time.perf_counter()
+        started_ns = time.time_ns()
         payload = message.value  # None for a tombstone: rejected, dead-lettered as null
         step = functools.partial(
             ingest_step, payload, content_type=header(message.headers, "content-type"),
@@ -62,5 +64,13 @@ class IngestStage:
             if isinstance(item, Reject):
                 await self.dead.send(delivery, item.error, payload=item.payload)
                 continue
-            await delivery.send(self.out, item.key, encode(item.record))
+            article = item.record.article
+            with TRACING.span("ingest", story=(article.id, article.version),
+                              start_ns=started_ns,
+                              attributes={"source_format": article.source_format,
+                                          "topic": message.topic,
+                                          "partition": message.partition,
+                                          "offset": message.offset}) as span:
+                await delivery.send(self.out, item.key, encode(item.record),
+                                    headers=TRACING.headers(span))
             metrics.STAGE_ITEMS_OUT.labels("ingest").inc()

@@ -26,11 +26,12 @@ from wirestream.processors.pipeline.near_duplicates import near_duplicate_step
 from wirestream.processors.pipeline.outputs import DUPLICATES
 from wirestream.processors.records import RoutedEnvelope, decode, encode
 from wirestream.processors.story_matcher import StoryMatcher
-from wirestream.streams.ops import metrics
 from wirestream.streams.kafka.dead_letter import DeadLetters
 from wirestream.streams.kafka.delivery import Delivery, RetryPolicy
 from wirestream.streams.kafka.index_changelog import ChangelogStore, catch_up
 from wirestream.streams.kafka.messages import utc_now
+from wirestream.streams.ops import metrics
+from wirestream.streams.ops.tracing import TRACING
 
 log = logging.getLogger(__name__)
 
@@ -135,10 +136,17 @@ class NearDuplicateStage:
         sends = near_duplicate_step(
             envelope, fp, self.matcher, duplicates_to_enriched=self.settings.duplicates_to_enriched,
             worker=self.worker_name, seen_at=utc_now())
-        for send in sends:
-            if send.topic == DUPLICATES:
-                metrics.DEDUP_VERDICTS.labels("duplicate").inc()
-                await delivery.send(self.duplicates, send.key, encode(send.record))
-            else:
-                await delivery.send(self.out, send.key, encode(send.record))
-                metrics.STAGE_ITEMS_OUT.labels("near_duplicates").inc()
+        duplicate = any(send.topic == DUPLICATES for send in sends)
+        with TRACING.span("near_duplicates", parent=message.headers,
+                          story=(envelope.article.id, envelope.article.version),
+                          attributes={"duplicate": duplicate}) as span:
+            headers = TRACING.headers(span)
+            for send in sends:
+                if send.topic == DUPLICATES:
+                    metrics.DEDUP_VERDICTS.labels("duplicate").inc()
+                    await delivery.send(self.duplicates, send.key, encode(send.record),
+                                        headers=headers)
+                else:
+                    await delivery.send(self.out, send.key, encode(send.record),
+                                        headers=headers)
+                    metrics.STAGE_ITEMS_OUT.labels("near_duplicates").inc()

@@ -12,7 +12,6 @@ import heapq
 import logging
 import time
 from datetime import UTC, datetime
-from typing import Any
 
 import faust
 
@@ -21,12 +20,13 @@ from wirestream.processors.pipeline.versions import VersionStep, release_step, v
 from wirestream.processors.records import ArticleEnvelope, ReleaseRequest
 from wirestream.processors.records import decode as decode_record
 from wirestream.processors.records import encode as encode_record
-from wirestream.processors.versions import parse_time
-from wirestream.streams.ops import metrics
+from wirestream.processors.versions import StoryState, parse_time
 from wirestream.streams.kafka.admin import topic_configs
 from wirestream.streams.kafka.dead_letter import DeadLetters
 from wirestream.streams.kafka.delivery import Delivery, DeliveryFailed, RetryPolicy
-from wirestream.streams.kafka.messages import decode, encode, utc_now
+from wirestream.streams.kafka.messages import utc_now
+from wirestream.streams.ops import metrics
+from wirestream.streams.ops.tracing import TRACING, Headers
 
 log = logging.getLogger(__name__)
 
@@ -63,12 +63,12 @@ class VersionsStage:
         self._due: list[tuple[float, str]] = []  # (release time, story id) heap
         self._rescan = True  # after start and every rebalance: rebuild the heap from the table
 
-    def _get(self, key: str) -> dict[str, Any] | None:
+    def _get(self, key: str) -> StoryState | None:
         raw = self.table.get(key.encode())
-        return decode(raw) if raw else None
+        return decode_record(raw, StoryState) if raw else None
 
-    def _put(self, key: str, state: dict[str, Any]) -> None:
-        self.table[key.encode()] = encode(state)
+    def _put(self, key: str, state: StoryState) -> None:
+        self.table[key.encode()] = encode_record(state)
 
     def partitions_changed(self) -> None:
         self._rescan = True
@@ -90,13 +90,17 @@ class VersionsStage:
                 await delivery.confirm()
                 continue
             metrics.STAGE_ITEMS_IN.labels("versions").inc()
-            await self._decide(envelope, delivery)
+            await self._decide(envelope, delivery, message.headers)
             metrics.PROCESSING_SECONDS.labels("versions").observe(time.perf_counter() - started)
 
-    async def _decide(self, envelope: ArticleEnvelope, delivery: Delivery) -> None:
+    async def _decide(self, envelope: ArticleEnvelope, delivery: Delivery,
+                      headers: Headers | None = None) -> None:
         key = envelope.article.id
         step = version_step(envelope, self._get(key), datetime.now(UTC))
-        await self._send(step, delivery)
+        with TRACING.span("versions", parent=headers,
+                          story=(key, envelope.article.version),
+                          attributes={"verdict": step.verdict}) as span:
+            await self._send(step, delivery, TRACING.headers(span))
         # The story's state changes only once what it decided is written: a version whose
         # output failed (and went to the dead-letter topic) is not "seen", so a redelivery
         # of it is not dropped as one; and a crash before this point replays the input
@@ -109,9 +113,10 @@ class VersionsStage:
         if step.release_at:
             self._schedule(key, step.release_at)
 
-    async def _send(self, step: VersionStep, delivery: Delivery) -> None:
+    async def _send(self, step: VersionStep, delivery: Delivery,
+                    headers: list[tuple[str, bytes]] | None = None) -> None:
         for send in step.sends:
-            await delivery.send(self.out, send.key, encode_record(send.record))
+            await delivery.send(self.out, send.key, encode_record(send.record), headers=headers)
             metrics.STAGE_ITEMS_OUT.labels("versions").inc()
 
     async def _release(self, key: str, delivery: Delivery) -> None:
@@ -145,9 +150,9 @@ class VersionsStage:
             self._rescan = False
             self._due = []
             for raw_key, raw_state in self.table.items():
-                state = decode(raw_state) if raw_state else None
-                if state and state.get("held") and state.get("release_at"):
-                    self._schedule(raw_key.decode(), state["release_at"])
+                state = decode_record(raw_state, StoryState) if raw_state else None
+                if state and state.held and state.release_at:
+                    self._schedule(raw_key.decode(), state.release_at)
             log.info("embargo timer: %d held version(s) waiting for release", len(self._due))
         now = datetime.now(UTC).timestamp()
         while self._due and self._due[0][0] <= now:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import multiprocessing
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,10 +15,9 @@ from aiokafka.errors import KafkaError
 from faust.exceptions import ConsistencyError
 
 from wirestream.config.settings import Settings
+from wirestream.streams.brokers.tansu import EmbeddedBroker
 from wirestream.streams.kafka import security
 from wirestream.streams.kafka.admin import ensure_app_topics
-from wirestream.streams.pipeline.app import WirestreamApp
-from wirestream.streams.brokers.tansu import EmbeddedBroker
 from wirestream.streams.kafka.broker_watch import (
     EXIT_BROKER_LOST,
     BrokerUnreachable,
@@ -25,9 +25,33 @@ from wirestream.streams.kafka.broker_watch import (
     claim_marker,
     reconcile_local_state,
 )
-from wirestream.streams.kafka.faust_transport import set_commit_guard
+from wirestream.streams.kafka.faust_transport import set_commit_guard, set_fetch_guard
+from wirestream.streams.ops.tracing import TRACING
+from wirestream.streams.pipeline.app import WirestreamApp
 
 log = logging.getLogger(__name__)
+
+
+class QuickStopWorker(faust.Worker):
+    """A Faust worker whose stop ends in a fraction of a second once its services stopped.
+
+    mode's shutdown then waits up to 1 s for leftover tasks and sleeps another 1 s before
+    closing the loop: 2 s of a ~2.3 s stop, measured on the demo. Both are shortened;
+    what they wait for (cancelled tasks, closing transports) takes milliseconds."""
+
+    LEFTOVER_WAIT_S = 0.1
+    CLOSE_WAIT_S = 0.1
+
+    def _gather_all(self) -> None:
+        waited = 0.0
+        while asyncio.all_tasks(self.loop) and waited < self.LEFTOVER_WAIT_S:
+            self.loop.run_until_complete(asyncio.sleep(0.05))
+            waited += 0.05
+        for task in asyncio.all_tasks(self.loop):
+            task.cancel()
+
+    async def _sentinel_task(self) -> None:
+        await asyncio.sleep(self.CLOSE_WAIT_S)
 
 
 @contextlib.contextmanager
@@ -45,9 +69,20 @@ def prepare_topics(settings: Settings, broker_url: str) -> None:
     asyncio.run(ensure_app_topics(settings, broker_url))
 
 
+def _end_nlp_processes() -> None:
+    """Kill the spaCy pool processes once Faust has stopped. They hold no state, and left
+    to the interpreter's exit they are joined one by one while each frees its pipelines:
+    seconds of a stop that should take one (measured ~3.5 s with one process)."""
+    for child in multiprocessing.active_children():
+        child.kill()
+    for child in multiprocessing.active_children():
+        child.join(timeout=5)
+
+
 def run_worker(settings: Settings) -> int:
     """Run a Faust worker in the foreground until SIGINT/SIGTERM; returns the exit code."""
     security.use(settings.security)
+    TRACING.configure(settings.tracing, service_name="wirestream")
     with broker_for(settings, Path(settings.data_dir)) as url:
         if settings.embedded_broker:
             log.warning("no WIRESTREAM_BROKER_URL: started an embedded broker at %s", url)
@@ -68,11 +103,13 @@ def run_worker(settings: Settings) -> int:
         watch = BrokerWatch(url, marker_topic, incarnation)
         wapp.app.timer(settings.broker_watch_s, name="broker-watch")(watch.check)
         set_commit_guard(wapp.app, watch.commit_allowed)
-        worker = faust.Worker(wapp.app, loglevel=settings.log_level, quiet=True,
-                              override_logging=True)
+        set_fetch_guard(wapp.app, watch.records_trusted)
+        worker = QuickStopWorker(wapp.app, loglevel=settings.log_level, quiet=True,
+                                 override_logging=True)
         try:
             worker.execute_from_commandline()
         except SystemExit as exc:
+            _end_nlp_processes()
             if isinstance(worker.crash_reason, ConsistencyError):
                 # Faust's table recovery saw it before the watch did: same meaning.
                 log.critical("the broker at %s lost its data (a changelog ends before the "

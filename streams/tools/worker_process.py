@@ -8,12 +8,12 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from wirestream.streams.brokers.tansu import die_with_parent
+from wirestream.streams.brokers.tansu import own_session_kwargs
 
 
 class WorkerProcess:
     def __init__(self, broker_url: str, log_path: Path, env: dict[str, str] | None = None,
-                 cwd: Path | None = None, module: str = "wirestream.streams.tools.cli") -> None:
+                 cwd: Path | None = None, module: str = "wirestream") -> None:
         # ``module``: another entry point with the same command line (tests use one that
         # makes the event coder raise on marked articles).
         self.log_path = log_path
@@ -21,11 +21,11 @@ class WorkerProcess:
         full_env = {**os.environ, **(env or {}),
                     "WIRESTREAM_BROKER_URL": broker_url.removeprefix("kafka://")}
         self._log = open(log_path, "ab")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(
+        self.proc = subprocess.Popen(  # type: ignore[call-overload]  # kwargs typed loosely
             [sys.executable, "-m", module, "worker"], env=full_env,
             cwd=str(cwd) if cwd else None,
             stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            preexec_fn=die_with_parent,
+            **own_session_kwargs(),
         )
 
     @property

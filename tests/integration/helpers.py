@@ -8,12 +8,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+# One readiness loop for every test, shared with the reliability scenarios.
+from tests.scenarios.processes import wait_ready  # noqa: F401 - for the tests
 from wirestream.config.settings import settings_with_env as settings_from  # noqa: F401 - for the tests
 from wirestream.streams.kafka.kafka_io import InMessage, consume_with_ticks
 from wirestream.streams.tools.worker_process import WorkerProcess, scrape
-
-# One readiness loop for every test, shared with the reliability scenarios.
-from tests.scenarios.processes import wait_ready  # noqa: F401 - for the tests
 
 
 @contextmanager

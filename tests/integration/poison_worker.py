@@ -34,12 +34,11 @@ def poisoned_configure(config: Any, *args: Any) -> None:
 
 
 def main() -> None:
-    from wirestream.streams.pipeline import enrich_stage
-    from wirestream.streams.tools.cli import main as cli_main
-
     # Imported by its module name, so the pool's pickled initializer points here rather
     # than at ``__main__``.
     from tests.integration.poison_worker import poisoned_configure as initializer
+    from wirestream.streams.pipeline import enrich_stage
+    from wirestream.streams.tools.cli import main as cli_main
 
     enrich_stage.configure = initializer  # type: ignore[assignment]
     cli_main()

@@ -9,10 +9,10 @@ import asyncio
 
 import pytest
 
+from tests.integration.helpers import collect_keys, record_of, settings_from, wait_ready
 from wirestream.streams.kafka.admin import ensure_app_topics
 from wirestream.streams.kafka.kafka_io import OutMessage, produce
 from wirestream.streams.tools.worker_process import WorkerProcess
-from tests.integration.helpers import collect_keys, record_of, settings_from, wait_ready
 
 pytestmark = pytest.mark.integration
 

@@ -12,10 +12,10 @@ import time
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from wirestream.streams.kafka.admin import ensure_topics
+from tests.conftest import REPO_ROOT
 from wirestream.streams.brokers.apache_kafka import KafkaCluster
 from wirestream.streams.brokers.tansu import kafka_api_versions_ok
-from tests.conftest import REPO_ROOT
+from wirestream.streams.kafka.admin import ensure_topics
 
 pytestmark = pytest.mark.integration
 

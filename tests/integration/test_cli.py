@@ -10,15 +10,15 @@ import sys
 
 import pytest
 
+from tests.integration.helpers import settings_from
 from wirestream.streams.kafka.admin import ensure_app_topics
 from wirestream.streams.kafka.kafka_io import consume
-from tests.integration.helpers import settings_from
 
 pytestmark = pytest.mark.integration
 
 
 def _cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "wirestream.streams.tools.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "wirestream", *args], capture_output=True,
                           text=True, timeout=120, env={**os.environ, **env})
 
 
@@ -56,7 +56,7 @@ def test_produce_sends_readable_files_and_fails_on_unreadable(broker, namespace_
 
 def test_produce_without_a_broker_says_how_to_get_one(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "WIRESTREAM_BROKER_URL"}
-    result = subprocess.run([sys.executable, "-m", "wirestream.streams.tools.cli", "produce", str(tmp_path)],
+    result = subprocess.run([sys.executable, "-m", "wirestream", "produce", str(tmp_path)],
                             capture_output=True, text=True, timeout=60, env=env)
     assert result.returncode == 2
     assert "WIRESTREAM_BROKER_URL" in result.stderr
@@ -64,7 +64,7 @@ def test_produce_without_a_broker_says_how_to_get_one(tmp_path):
 
 def test_invalid_settings_stop_the_cli_naming_the_variable(tmp_path):
     env = {**os.environ, "WIRESTREAM_TOPICS__PARTITIONS": "zero"}
-    result = subprocess.run([sys.executable, "-m", "wirestream.streams.tools.cli", "tail", "raw"],
+    result = subprocess.run([sys.executable, "-m", "wirestream", "tail", "raw"],
                             capture_output=True, text=True, timeout=60, env=env)
     assert result.returncode == 2
     assert "WIRESTREAM_TOPICS__PARTITIONS" in result.stderr

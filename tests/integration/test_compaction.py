@@ -11,11 +11,11 @@ import json
 
 import pytest
 
+from tests.conftest import TEST_BROKER
+from tests.integration.helpers import collect, settings_from, wait_for_metric, wait_ready
 from wirestream.streams.kafka.admin import alter_topic_config, ensure_app_topics
 from wirestream.streams.kafka.kafka_io import OutMessage, consume, produce
 from wirestream.streams.tools.worker_process import WorkerProcess
-from tests.conftest import TEST_BROKER
-from tests.integration.helpers import collect, settings_from, wait_for_metric, wait_ready
 
 pytestmark = pytest.mark.integration
 

@@ -8,9 +8,9 @@ import json
 
 import pytest
 
+from tests.integration.helpers import collect_keys, record_of, running_worker, settings_from
 from wirestream.streams.kafka.admin import ensure_app_topics
 from wirestream.streams.kafka.kafka_io import OutMessage, produce
-from tests.integration.helpers import collect_keys, record_of, running_worker, settings_from
 
 pytestmark = [pytest.mark.integration, pytest.mark.smoke]
 

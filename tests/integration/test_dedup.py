@@ -11,8 +11,6 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from wirestream.streams.kafka.admin import ensure_app_topics
-from wirestream.streams.kafka.kafka_io import OutMessage, produce
 from tests.integration.helpers import (
     collect,
     record_of,
@@ -21,6 +19,8 @@ from tests.integration.helpers import (
     wait_for_metric,
     wait_ready,
 )
+from wirestream.streams.kafka.admin import ensure_app_topics
+from wirestream.streams.kafka.kafka_io import OutMessage, produce
 
 pytestmark = [pytest.mark.integration, pytest.mark.smoke]
 

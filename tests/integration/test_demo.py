@@ -25,8 +25,9 @@ def test_demo_replays_every_sample_and_exits_zero(tmp_path):
     env.update({"WIRESTREAM_METRICS_PORT": str(free_port()),
                 "WIRESTREAM_DATA_DIR": str(tmp_path / "data"),
                 "WIRESTREAM_NLP_PROCESSES": "1"})
-    result = subprocess.run([sys.executable, "-m", "wirestream.streams.tools.cli", "demo", "--json"],
-                            capture_output=True, text=True, timeout=600, env=env)
+    result = subprocess.run([sys.executable, "-m", "wirestream", "demo", "--json",
+                             "--metrics"], capture_output=True, text=True, timeout=600,
+                            env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     records = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     files = default_files()
@@ -35,12 +36,15 @@ def test_demo_replays_every_sample_and_exits_zero(tmp_path):
         jsonschema.validate(record, SCHEMA)
     assert {r["language"] for r in records} >= {"en", "de", "fr", "es"}
     assert "wirestream_articles_enriched_total" in result.stderr  # metrics were served
+    # --json keeps stdout to records; the steps and the summary go to stderr, plain.
+    assert f"articles: {len(files)} replayed, {len(files)} enriched" in result.stderr
+    assert "joined consumer group" in result.stderr and "\x1b[" not in result.stderr
     seed = [r for r in records if r["id"].startswith("file:")]
     if seed:  # the German seed story, when ../shared is there
         assert seed[0]["language"] == "de"
 
     # A second run in the same data dir starts a new empty broker: it must not trip
     # over the table state the first run left behind.
-    again = subprocess.run([sys.executable, "-m", "wirestream.streams.tools.cli", "demo", "--json"],
+    again = subprocess.run([sys.executable, "-m", "wirestream", "demo", "--json"],
                            capture_output=True, text=True, timeout=600, env=env)
     assert again.returncode == 0, again.stderr[-3000:]

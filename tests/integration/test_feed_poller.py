@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from tests.integration.helpers import settings_from
 from wirestream.streams.kafka.admin import bootstrap_servers, ensure_app_topics
 from wirestream.streams.kafka.kafka_io import consume
-from tests.integration.helpers import settings_from
 
 pytestmark = pytest.mark.integration
 
@@ -88,7 +88,7 @@ def feed_server(shared_data: Path) -> Iterator[FeedServer]:
 
 
 def _feed(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "wirestream.streams.tools.cli", "feed", "--once", *args],
+    return subprocess.run([sys.executable, "-m", "wirestream", "feed", "--once", *args],
                           capture_output=True, text=True, timeout=120,
                           env={**os.environ, **env})
 

@@ -10,6 +10,7 @@ from typing import Any
 import msgspec
 import pytest
 
+from tests.integration.helpers import collect, running_worker, settings_from, wait_ready
 from wirestream.processors.enrich import EnrichConfig, configure, enrich_batch
 from wirestream.processors.pipeline.harness import PipelineHarness, RawMessage
 from wirestream.processors.pipeline.ingest import ParseLimits
@@ -17,7 +18,6 @@ from wirestream.processors.pipeline.outputs import DUPLICATES, ENRICHED, EVENTS
 from wirestream.processors.records import DeadLetterHeaders
 from wirestream.streams.kafka.admin import ensure_app_topics
 from wirestream.streams.kafka.kafka_io import OutMessage, produce
-from tests.integration.helpers import collect, running_worker, settings_from, wait_ready
 
 pytestmark = [pytest.mark.integration]
 
@@ -49,11 +49,13 @@ SCENARIO = [
 
 
 def by_key(records: list[tuple[bytes, Any]]) -> dict[bytes, list[Any]]:
-    """Records per key in order, without the processing block (times, worker, offsets)."""
+    """Records per key in order, without the processing block (times, worker, offsets)
+    or an event retraction's time."""
     grouped: dict[bytes, list[Any]] = defaultdict(list)
     for key, record in records:
         if isinstance(record, dict):
             record.pop("processing", None)
+            record.pop("retracted_at", None)
         grouped[key].append(record)
     return dict(grouped)
 
@@ -72,6 +74,10 @@ def test_harness_and_broker_give_the_same_records(broker, namespace_env, tmp_pat
         tombstones=settings.tombstones)
     expected = harness.run(RawMessage(value, key=key) for key, value in SCENARIO)
     assert expected[ENRICHED] and expected[EVENTS] and expected[DUPLICATES]
+    # The kill withdrew every event urn:a still had (its last record per key).
+    last = {key: type(r).__name__ for key, r in expected[EVENTS]
+            if r is not None and r.article_id == "urn:a"}
+    assert last and set(last.values()) == {"EventRetraction"}, last
 
     asyncio.run(ensure_app_topics(settings, broker.url))
     with running_worker(broker.url, env, tmp_path) as worker:

@@ -17,10 +17,6 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
-from wirestream.streams.kafka.admin import bootstrap_servers, ensure_app_topics, ensure_topics
-from wirestream.streams.brokers.tansu import free_port
-from wirestream.streams.ops.consumer_lag import ConsumerLagMonitor
-from wirestream.streams.kafka.kafka_io import OutMessage, produce
 from tests.integration.helpers import (
     running_worker,
     scrape,
@@ -29,6 +25,10 @@ from tests.integration.helpers import (
     wait_ready,
 )
 from tests.unit.test_dashboard import TARGET_LABELS, dashboard, declared, label_problems, queries
+from wirestream.streams.brokers.tansu import free_port
+from wirestream.streams.kafka.admin import bootstrap_servers, ensure_app_topics, ensure_topics
+from wirestream.streams.kafka.kafka_io import OutMessage, produce
+from wirestream.streams.ops.consumer_lag import ConsumerLagMonitor
 
 pytestmark = pytest.mark.integration
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from tests.integration.helpers import collect, record_of, running_worker, scrape, settings_from
 from wirestream.processors.input_files import items_from_file
 from wirestream.processors.pipelines import choose_pipeline
 from wirestream.streams.kafka.admin import ensure_app_topics
 from wirestream.streams.kafka.kafka_io import OutMessage, produce
-from tests.integration.helpers import collect, record_of, running_worker, scrape, settings_from
 
 pytestmark = [pytest.mark.integration, pytest.mark.smoke]
 

@@ -21,12 +21,12 @@ from typing import Any
 import pytest
 import yaml
 
-from wirestream.streams.kafka.admin import ensure_app_topics
-from wirestream.streams.brokers.tansu import die_with_parent, free_port
-from wirestream.streams.kafka.kafka_io import OutMessage, produce
 from tests.integration.helpers import running_worker, settings_from, wait_ready
 from tests.unit.test_alert_rules import prometheus_tool
 from tests.unit.test_dashboard import dashboard, queries
+from wirestream.streams.brokers.tansu import die_with_parent, free_port
+from wirestream.streams.kafka.admin import ensure_app_topics
+from wirestream.streams.kafka.kafka_io import OutMessage, produce
 
 pytestmark = pytest.mark.integration
 

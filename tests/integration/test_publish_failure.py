@@ -18,14 +18,19 @@ from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import MessageSizeTooLargeError
 
+from tests.conftest import REPO_ROOT, TEST_BROKER
+from tests.integration.helpers import collect, collect_keys, scrape, settings_from, wait_ready
 from wirestream.processors.input_files import items_from_file
-from wirestream.streams.kafka.admin import alter_topic_config, bootstrap_servers, ensure_app_topics, partitions_of
+from wirestream.streams.kafka.admin import (
+    alter_topic_config,
+    bootstrap_servers,
+    ensure_app_topics,
+    partitions_of,
+)
 from wirestream.streams.kafka.delivery import EXIT_DELIVERY_FAILED
 from wirestream.streams.kafka.kafka_io import OutMessage, consume, produce
 from wirestream.streams.kafka.redrive import redrive
 from wirestream.streams.tools.worker_process import WorkerProcess
-from tests.conftest import REPO_ROOT, TEST_BROKER
-from tests.integration.helpers import collect, collect_keys, scrape, settings_from, wait_ready
 
 pytestmark = [pytest.mark.integration, pytest.mark.smoke]
 

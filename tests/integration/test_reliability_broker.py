@@ -12,13 +12,13 @@ import json
 
 import pytest
 
-from wirestream.streams.brokers.tansu import free_port
-from wirestream.streams.kafka.broker_watch import EXIT_BROKER_LOST
-from wirestream.streams.brokers.local import parse_kind
 from tests.conftest import TEST_BROKER
 from tests.scenarios.broker_faults import broker_loss
 from tests.scenarios.processes import deployment_env
 from tests.scenarios.replay import build_replay, corpus
+from wirestream.streams.brokers.local import parse_kind
+from wirestream.streams.brokers.tansu import free_port
+from wirestream.streams.kafka.broker_watch import EXIT_BROKER_LOST
 
 pytestmark = [pytest.mark.integration, pytest.mark.shared_data, pytest.mark.smoke]
 

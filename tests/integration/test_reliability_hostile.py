@@ -19,11 +19,11 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.integration.helpers import running_worker, scrape, settings_from, wait_ready
+from tests.scenarios.processes import descendants, rss_kib
 from wirestream.streams.kafka.admin import ensure_app_topics
 from wirestream.streams.kafka.kafka_io import OutMessage, consume_with_ticks, produce
 from wirestream.streams.ops.metrics import REJECTION_REASONS
-from tests.integration.helpers import running_worker, scrape, settings_from, wait_ready
-from tests.scenarios.processes import descendants, rss_kib
 
 pytestmark = pytest.mark.integration
 

@@ -10,11 +10,11 @@ import json
 
 import pytest
 
+from tests.integration.helpers import collect, record_of, scrape, settings_from, wait_ready
+from tests.integration.poison_worker import EXIT_MARKER, RAISE_MARKER
 from wirestream.streams.kafka.admin import ensure_app_topics
 from wirestream.streams.kafka.kafka_io import OutMessage, produce
 from wirestream.streams.tools.worker_process import WorkerProcess
-from tests.integration.helpers import collect, record_of, scrape, settings_from, wait_ready
-from tests.integration.poison_worker import EXIT_MARKER, RAISE_MARKER
 
 pytestmark = pytest.mark.integration
 

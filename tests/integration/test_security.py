@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from wirestream.streams.brokers.apache_kafka import KafkaCluster
-from wirestream.streams.tools.worker_process import WorkerProcess
 from tests.conftest import REPO_ROOT
 from tests.integration.helpers import wait_ready
+from wirestream.streams.brokers.apache_kafka import KafkaCluster
+from wirestream.streams.tools.worker_process import WorkerProcess
 
 pytestmark = pytest.mark.integration
 
@@ -27,7 +27,7 @@ SAMPLE = REPO_ROOT / "samples" / "en_native_liverpool_dockers.json"
 
 
 def cli(env: dict[str, str], *args: str, timeout: float = 180) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "wirestream.streams.tools.cli", *args], env=env,
+    return subprocess.run([sys.executable, "-m", "wirestream", *args], env=env,
                           capture_output=True, text=True, timeout=timeout, cwd=REPO_ROOT,
                           check=False)
 

@@ -15,12 +15,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from wirestream.streams.kafka.admin import ensure_app_topics
-from wirestream.streams.pipeline.app import WEB_PATHS
-from wirestream.streams.kafka.kafka_io import OutMessage, consume_with_ticks, produce
-from wirestream.streams.tools.worker_process import WorkerProcess
 from tests.integration.helpers import running_worker, settings_from, wait_for_metric, wait_ready
 from tests.unit.test_web import FAUST_PATHS
+from wirestream.streams.kafka.admin import ensure_app_topics
+from wirestream.streams.kafka.kafka_io import OutMessage, consume_with_ticks, produce
+from wirestream.streams.pipeline.app import WEB_PATHS
+from wirestream.streams.tools.worker_process import WorkerProcess
 
 pytestmark = [pytest.mark.integration, pytest.mark.smoke]
 

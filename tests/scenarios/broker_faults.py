@@ -9,14 +9,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from wirestream.config.settings import settings_with_env as settings_for
-from wirestream.streams.kafka.admin import alter_topic_config, ensure_app_topics
-from wirestream.streams.brokers.apache_kafka import KafkaCluster
-from wirestream.streams.brokers.tansu import EmbeddedBroker
-from wirestream.streams.kafka.kafka_io import produce
-from wirestream.streams.brokers.local import LocalBroker, is_tansu, parse_kind
-from wirestream.streams.kafka.redrive import redrive
-from wirestream.streams.tools.worker_process import WorkerProcess
 from tests.scenarios.collect import (
     Collector,
     dead_letter_keys,
@@ -34,6 +26,14 @@ from tests.scenarios.processes import (
     wait_gone,
 )
 from tests.scenarios.replay import Key, ReplayPlan
+from wirestream.config.settings import settings_with_env as settings_for
+from wirestream.streams.brokers.apache_kafka import KafkaCluster
+from wirestream.streams.brokers.local import LocalBroker, is_tansu, parse_kind
+from wirestream.streams.brokers.tansu import EmbeddedBroker
+from wirestream.streams.kafka.admin import alter_topic_config, ensure_app_topics
+from wirestream.streams.kafka.kafka_io import produce
+from wirestream.streams.kafka.redrive import redrive
+from wirestream.streams.tools.worker_process import WorkerProcess
 
 
 def _fresh_broker(kind: str, port: int, workdir: Path, n: int) -> LocalBroker:

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from wirestream.streams.kafka.kafka_io import InMessage, consume_with_ticks
-from wirestream.streams.tools.worker_process import WorkerProcess
 from tests.scenarios.processes import lag_is_zero
 from tests.scenarios.replay import Key, ReplayPlan
+from wirestream.streams.kafka.kafka_io import InMessage, consume_with_ticks
+from wirestream.streams.tools.worker_process import WorkerProcess
 
 
 @dataclass

@@ -9,8 +9,8 @@ import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 
-from wirestream.streams.brokers.tansu import free_port
 from wirestream.streams.brokers.local import is_tansu, parse_kind
+from wirestream.streams.brokers.tansu import free_port
 from wirestream.streams.tools.worker_process import WorkerProcess
 from wirestream.streams.tools.worker_process import scrape as scrape_or_raise
 

@@ -12,11 +12,11 @@ from typing import Any
 
 from aiokafka.partitioner import murmur2
 
+from tests.scenarios.corpora import mixed_articles
 from wirestream.processors.formats import parse_raw
 from wirestream.processors.near_duplicates import NearDuplicateIndex, fingerprint
 from wirestream.processors.versions import is_correction
 from wirestream.streams.kafka.kafka_io import OutMessage
-from tests.scenarios.corpora import mixed_articles
 
 MIN_WORDS = 80  # updates and copies stay above the 0.8 Jaccard threshold of their original
 Key = tuple[str, int]  # (story id, version)

@@ -13,11 +13,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from wirestream.config.settings import settings_with_env as settings_for
-from wirestream.streams.kafka.admin import ensure_app_topics
-from wirestream.streams.brokers.tansu import free_port
-from wirestream.streams.kafka.kafka_io import OutMessage, produce
-from wirestream.streams.tools.worker_process import WorkerProcess
 from tests.scenarios.collect import (
     Collector,
     first_verdicts,
@@ -40,6 +35,11 @@ from tests.scenarios.replay import (
     distinct_articles,
     version_verdict,
 )
+from wirestream.config.settings import settings_with_env as settings_for
+from wirestream.streams.brokers.tansu import free_port
+from wirestream.streams.kafka.admin import ensure_app_topics
+from wirestream.streams.kafka.kafka_io import OutMessage, produce
+from wirestream.streams.tools.worker_process import WorkerProcess
 
 
 async def crash(broker_url: str, env: dict[str, str], workdir: Path, plan: ReplayPlan,

@@ -64,3 +64,28 @@ def test_no_orphan_when_the_parent_is_killed(tmp_path):
     while _pid_alive(broker_pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _pid_alive(broker_pid)
+
+
+def test_ctrl_c_of_the_terminal_does_not_reach_the_broker():
+    # Its own session: a terminal's SIGINT goes to the foreground process group, which
+    # is the parent's; the parent stops the broker itself, after its worker.
+    with EmbeddedBroker() as broker:
+        assert broker.pid is not None
+        assert os.getsid(broker.pid) == broker.pid != os.getsid(0)
+        assert os.getpgid(broker.pid) != os.getpgid(0)
+
+
+def test_stopped_when_interrupted_while_starting(monkeypatch):
+    import wirestream.streams.brokers.tansu as tansu
+
+    started: list[int] = []
+
+    def interrupted(*args, **kwargs):
+        started.append(broker.pid)
+        raise KeyboardInterrupt
+
+    broker = EmbeddedBroker()
+    monkeypatch.setattr(tansu, "kafka_api_versions_ok", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        broker.start()
+    assert started and not _pid_alive(started[0])

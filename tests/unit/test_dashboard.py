@@ -31,7 +31,7 @@ def queries(board: dict) -> list[tuple[str, str]]:
 
 
 def declared() -> dict[str, tuple[type, set[str]]]:
-    """Metric family name -> (prometheus_client class, label names), from wirestream.streams.ops.metrics."""
+    """Metric family name -> (prometheus_client class, label names), from ops.metrics."""
     return {m._name: (type(m), set(m._labelnames)) for m in vars(metrics).values()
             if hasattr(m, "_labelnames") and hasattr(m, "_name")}
 

@@ -10,7 +10,11 @@ import pytest
 
 from wirestream.processors.article import RejectedInput
 from wirestream.processors.records import DeadLetterHeaders
-from wirestream.streams.kafka.dead_letter import MAX_DEAD_LETTER_BYTES, dead_letter_record, reason_of
+from wirestream.streams.kafka.dead_letter import (
+    MAX_DEAD_LETTER_BYTES,
+    dead_letter_record,
+    reason_of,
+)
 
 
 @dataclass

@@ -8,12 +8,12 @@ import msgspec
 import spacy
 from spacy.language import Language
 
+from tests.unit.language_samples import FI_LONG, NO_LONG, SV_LONG
 from wirestream.processors import enrich
 from wirestream.processors.article import Article
 from wirestream.processors.enrich import EnrichConfig, configure
 from wirestream.processors.pipelines import PipelineInfo
 from wirestream.processors.records import Enrichment, EnrichmentError
-from tests.unit.language_samples import FI_LONG, NO_LONG, SV_LONG
 
 POISON = "POISON"
 

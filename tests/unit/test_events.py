@@ -7,11 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import msgspec
 import pytest
 
 from wirestream.processors.events import EVENT_TYPES, code_events, code_events_text
 from wirestream.processors.news_names import add_news_names
 from wirestream.processors.pipelines import NER_COMPONENTS, is_installed, load_pipeline
+from wirestream.processors.records import Event
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "config" / "schemas"
                      / "event.schema.json").read_text(encoding="utf-8"))
@@ -41,7 +43,7 @@ def code(nlp: Any, text: str, language: str, **kwargs: Any) -> list[dict[str, An
     events = code_events_text(text, nlp, language=language, article_id="t-1", version=1,
                               published_at=kwargs.pop("published_at", PUB), **kwargs)
     for event in events:
-        jsonschema.validate(event, SCHEMA)
+        jsonschema.validate(msgspec.to_builtins(msgspec.convert(event, Event)), SCHEMA)
     return events
 
 
@@ -193,7 +195,7 @@ def test_entity_records_give_ids_countries_and_field_offsets(en_nlp: Any) -> Non
     events = code_events(doc, language="en", article_id="a", version=2, body_offset=offset,
                          published_at=PUB, entities=entities, places=[])
     for event in events:
-        jsonschema.validate(event, SCHEMA)
+        jsonschema.validate(msgspec.to_builtins(msgspec.convert(event, Event)), SCHEMA)
     consult = [e for e in events if e["type"] == "CONSULT" and e["evidence"]["field"] == "body"]
     assert consult, events
     event = consult[0]

@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import msgspec
 import pytest
 
 from wirestream.processors.events import code_events
 from wirestream.processors.news_names import add_news_names
 from wirestream.processors.pipelines import NER_COMPONENTS, is_installed, load_pipeline
+from wirestream.processors.records import Event
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "config" / "schemas"
                      / "event.schema.json").read_text(encoding="utf-8"))
@@ -64,7 +66,7 @@ def seed(shared_data: Path) -> list[dict[str, Any]]:
                          published_at="2022-06-09T08:00:00Z", entities=list(entities.values()),
                          places=list(places.values()))
     for event in events:
-        jsonschema.validate(event, SCHEMA)
+        jsonschema.validate(msgspec.to_builtins(msgspec.convert(event, Event)), SCHEMA)
     return events
 
 

@@ -20,7 +20,13 @@ from prometheus_client import REGISTRY
 from wirestream.processors.article import RejectedInput
 from wirestream.processors.input_files import items_from_file
 from wirestream.streams.feeds.feed_http import retry_after_delay
-from wirestream.streams.feeds.feed_poller import FeedLimits, FeedState, SourceResult, poll_all, poll_source
+from wirestream.streams.feeds.feed_poller import (
+    FeedLimits,
+    FeedState,
+    SourceResult,
+    poll_all,
+    poll_source,
+)
 
 FEEDS = Path(__file__).resolve().parents[1] / "data" / "feeds"
 RSS = FEEDS / "world.rss"

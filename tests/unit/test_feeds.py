@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from wirestream.processors.article import Article, RejectedInput
-from wirestream.processors.formats import feeds, parse_raw, parse_raw_items, parse_raw_results, split_raw
+from wirestream.processors.formats import (
+    feeds,
+    parse_raw,
+    parse_raw_items,
+    parse_raw_results,
+    split_raw,
+)
 from wirestream.processors.input_files import items_from_file
 from wirestream.streams.feeds.feed_poller import FeedLimits, FeedState, content_hash, poll_source
 
@@ -143,7 +149,7 @@ def test_feed_files_become_one_item_per_entry(tmp_path: Path) -> None:
     assert all(i.content_type == "application/rss+xml" and i.article for i in items)
 
 
-# -- the poller's memory (streams/feeds/feed_poller.py, without a broker) ---------------------------
+# -- the poller's memory (streams/feeds/feed_poller.py, without a broker) -------------------
 
 def _commit(state: FeedState, result) -> None:
     for _item, article, digest in result.to_send:

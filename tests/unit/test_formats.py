@@ -1,4 +1,4 @@
-"""wirestream.processors.formats: raw payloads (dpa digitalwires, ninjs 1-3, native, text) to Article."""
+"""processors.formats: raw payloads (dpa digitalwires, ninjs 1-3, native, text) to Article."""
 
 from __future__ import annotations
 
@@ -11,9 +11,14 @@ from typing import Any
 
 import pytest
 
-from wirestream.processors.article import Article, RejectedInput
-from wirestream.processors.formats import article_from_text, article_to_native_json, detect, parse_raw
 from tests.shared import needs_shared as shared_data_marker
+from wirestream.processors.article import Article, RejectedInput
+from wirestream.processors.formats import (
+    article_from_text,
+    article_to_native_json,
+    detect,
+    parse_raw,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_FORMATS = REPO.parent / "shared" / "data" / "formats"

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from wirestream.processors.language import identify, language_label, normalise_code
 from tests.unit.language_samples import FI_LONG, NO_LONG, SV_LONG
+from wirestream.processors.language import identify, language_label, normalise_code
 
 LANGS = ("en", "de", "fr", "es", "it", "nl")
 FI, SV, NO = FI_LONG, SV_LONG, NO_LONG

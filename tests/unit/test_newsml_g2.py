@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
+from tests.shared import needs_shared as shared_data_marker
 from wirestream.processors.article import Article, RejectedInput
 from wirestream.processors.formats import parse_raw, parse_raw_items, parse_raw_results, split_raw
 from wirestream.processors.formats.newsml_g2 import subjects
 from wirestream.processors.formats.xml_safety import parse_xml
 from wirestream.processors.versions import is_correction
-from tests.shared import needs_shared as shared_data_marker
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_FORMATS = REPO.parent / "shared" / "data" / "formats"

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+
+import msgspec
 
 from wirestream.processors.article import Article
 from wirestream.processors.pipeline.harness import PipelineHarness, RawMessage
 from wirestream.processors.pipeline.ingest import ParseLimits
-from wirestream.processors.pipeline.outputs import DUPLICATES, ENRICHED
-from wirestream.processors.records import Enrichment, EnrichmentError, ModelInfo
+from wirestream.processors.pipeline.outputs import DUPLICATES, ENRICHED, EVENTS
+from wirestream.processors.records import Enrichment, EnrichmentError, Event, ModelInfo
 
 GLACIER = ("Swiss glaciers lost four percent of their remaining ice this summer, researchers "
            "said on Monday, the second worst melt since measurements began more than a "
@@ -59,3 +62,63 @@ def test_the_pipeline_runs_without_a_broker():
     assert [(d.key, d.reason, d.stage) for d in harness.dead_letters] == [
         (b"urn:p", "enrichment_failed", "enrich"), (b"junk", "not_json", "ingest")]
     assert harness.dead_letters[1].payload == b"{not json"
+
+
+# -- events follow their story: kills and updates withdraw them ------------------------------
+
+def _event_id(story: str, word: str) -> str:
+    return "ev-" + hashlib.sha1(f"{story}|{word}".encode()).hexdigest()[:20]
+
+
+def _event(article: Article, word: str) -> Event:
+    """An event per marker word in the body (``STRIKE`` → a PROTEST); its id follows the
+    word, as the coder's follows type and trigger."""
+    at = article.body.index(word)
+    span = {"text": word, "field": "body", "start": at, "end": at + len(word)}
+    return msgspec.convert({
+        "event_id": _event_id(article.id, word), "article_id": article.id, "type": "PROTEST",
+        "mode": None, "actors": [], "recipients": [], "location": None, "date": None,
+        "counts": {}, "trigger": {**span, "lemma": word.lower()}, "evidence": span,
+        "factuality": "asserted", "is_background": False, "confidence": 0.9,
+        "method": "lexicon"}, Event)
+
+
+def events_by_marker(articles: list[Article]) -> list[Enrichment | EnrichmentError]:
+    return [Enrichment(model=ModelInfo(language="en", name=None, version=None, layers=[],
+                                       entities_skipped="no_pipeline_configured"),
+                       events=[_event(a, w) for w in ("STRIKE", "MARCH") if w in a.body])
+            for a in articles]
+
+
+def test_events_are_withdrawn_when_an_update_drops_them_and_when_the_story_is_killed():
+    harness = PipelineHarness(enrich=events_by_marker, tombstones=True,
+                              limits=ParseLimits(max_bytes=1_000_000, max_body_chars=200_000))
+    topics = harness.run([
+        raw("urn:s", 1, "STRIKE and MARCH. " + MUSEUM),
+        raw("urn:s", 2, "STRIKE only. " + MUSEUM),  # the march is no longer reported
+        raw("urn:m", 1, "MARCH. " + GLACIER),  # another story: untouched by the kill
+        raw("urn:s", 3, "", pub_status="canceled"),  # kill
+    ])
+    strike, march = _event_id("urn:s", "STRIKE"), _event_id("urn:s", "MARCH")
+    seen = [(key.decode(), None if r is None else
+             (type(r).__name__, getattr(r, "reason", None), getattr(r, "version", None)))
+            for key, r in topics[EVENTS]]
+    other = _event_id("urn:m", "MARCH")
+    assert seen == [
+        (strike, ("Event", None, None)), (march, ("Event", None, None)),
+        (strike, ("Event", None, None)),  # version 2 replaces it (same key)
+        (march, ("EventRetraction", "not_in_update", 2)), (march, None),
+        (other, ("Event", None, None)),
+        (strike, ("EventRetraction", "story_killed", 3)), (strike, None),
+    ]
+    assert harness.live_events == {"urn:m": [other]}  # the killed story keeps nothing
+
+
+def test_a_withdrawn_event_that_comes_back_is_published_again():
+    harness = PipelineHarness(enrich=events_by_marker,
+                              limits=ParseLimits(max_bytes=1_000_000, max_body_chars=200_000))
+    topics = harness.run([raw("urn:s", 1, "STRIKE. " + MUSEUM), raw("urn:s", 2, MUSEUM),
+                          raw("urn:s", 3, "STRIKE again. " + MUSEUM)])
+    assert [type(r).__name__ for _, r in topics[EVENTS]] == [
+        "Event", "EventRetraction", "Event"]  # no tombstones unless asked
+    assert list(harness.live_events) == ["urn:s"]

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from wirestream.processors.article import Article
+from wirestream.processors.records import decode, encode
 from wirestream.processors.versions import (
     CORRECTION,
     HELD,
@@ -12,6 +14,7 @@ from wirestream.processors.versions import (
     RELEASED,
     STALE,
     UPDATE,
+    StoryState,
     decide,
     is_correction,
     parse_time,
@@ -66,7 +69,7 @@ def test_kill_retracts_the_published_version():
     state = decide(None, art(3), NOW).state
     kill = decide(state, art(4, pub_status="canceled", body=""), NOW)
     assert (kill.verdict, kill.publish, kill.retract, kill.supersedes) == (KILL, False, True, 3)
-    assert kill.state["killed"] is True
+    assert kill.state.killed is True
 
 
 def test_embargoed_version_is_held_then_released_at_its_time():
@@ -77,7 +80,7 @@ def test_embargoed_version_is_held_then_released_at_its_time():
     assert release(held.state, NOW) is None  # not yet
     article, released = release(held.state, until + timedelta(seconds=1))
     assert (released.verdict, released.publish) == (RELEASED, True)
-    assert article.version == 1 and released.state["held"] is None
+    assert article.version == 1 and released.state.held is None
     assert release(released.state, until + timedelta(hours=1)) is None  # only once
 
 
@@ -91,17 +94,26 @@ def test_withheld_waits_for_a_usable_version():
     assert release(held.state, NOW + timedelta(days=30)) is None
     usable = decide(held.state, art(2), NOW)
     assert (usable.verdict, usable.publish) == (UPDATE, True)
-    assert usable.state["held"] is None
+    assert usable.state.held is None
 
 
-def test_state_survives_a_json_round_trip():
-    import json
-
+def test_state_survives_the_tables_json_round_trip():
     held = decide(None, art(1, embargoed_until=(NOW + timedelta(hours=1)).isoformat()), NOW)
-    state = json.loads(json.dumps(held.state))
+    state = decode(encode(held.state), StoryState)
     article, released = release(state, NOW + timedelta(hours=2))
     assert article == art(1, embargoed_until=(NOW + timedelta(hours=1)).isoformat())
     assert released.verdict == RELEASED
+
+
+def test_a_state_stored_as_a_plain_dict_before_the_typed_state_still_reads():
+    # What tables written by earlier releases hold: the held article as Article.to_dict().
+    embargoed = art(1, embargoed_until=(NOW + timedelta(hours=1)).isoformat())
+    stored = json.dumps({"id": embargoed.id, "version": 1, "published_version": None,
+                         "killed": False, "held": embargoed.to_dict(),
+                         "release_at": (NOW + timedelta(hours=1)).isoformat(),
+                         "versions_seen": 1}).encode()
+    article, released = release(decode(stored, StoryState), NOW + timedelta(hours=2))
+    assert article == embargoed and released.state.held is None
 
 
 # -- the boundaries the mutation run found unguarded ----------------------------------

@@ -5,7 +5,10 @@
     python bench/eval_ner.py --lang en --format iob2 --no-news-names \
         ../shared/data/ner/wikiann/en/test
 
-Formats: ``iob2`` (token<TAB>tag, blank line between sentences, ``#`` lines ignored;
+Formats: ``docbin`` (a spaCy DocBin as training/de_ner/convert.py writes them, e.g.
+``build/corpus/smartdata_news.dev.spacy``: tokens whose annotation is unknown there, such as
+lower-case place adjectives in SmartData, are missing, and a predicted span touching one is
+not counted), ``iob2`` (token<TAB>tag, blank line between sentences, ``#`` lines ignored;
 a ``xx:`` language prefix on tokens, as in WikiANN, is removed; Universal NER's
 index<TAB>token<TAB>tag<TAB>…, read as token and tag), ``conll2003``
 (columns, NER tag last, IOB1, ``-DOCSTART-``), ``germeval`` (GermEval 2014 TSV,
@@ -93,6 +96,21 @@ def read_sentences(path: Path, fmt: str) -> Iterator[Sentence]:
         yield tokens, _to_iob2(tags)
 
 
+MISSING = "-"  # a token whose gold annotation is unknown
+
+
+def read_docbin(path: Path) -> Iterator[Sentence]:
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    for doc in DocBin().from_disk(path).get_docs(Vocab()):
+        tags = [MISSING if not t.ent_iob_ else
+                "O" if t.ent_iob_ == "O" else f"{t.ent_iob_}-{t.ent_type_}" for t in doc]
+        mapped = _to_iob2([tag if tag != MISSING else "O" for tag in tags])
+        yield ([t.text for t in doc],
+               [MISSING if tag == MISSING else m for tag, m in zip(tags, mapped, strict=True)])
+
+
 def spans(tags: list[str]) -> set[tuple[int, int, str]]:
     out: set[tuple[int, int, str]] = set()
     start, label = None, None
@@ -117,7 +135,8 @@ def score(tp: Counter, fp: Counter, fn: Counter, labels: tuple[str, ...]) -> dic
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lang", required=True)
-    parser.add_argument("--format", required=True, choices=["iob2", "conll2003", "germeval"])
+    parser.add_argument("--format", required=True,
+                        choices=["iob2", "conll2003", "germeval", "docbin"])
     parser.add_argument("--pipeline", help="a pipeline name instead of the configured choice")
     parser.add_argument("--no-news-names", action="store_true",
                         help="evaluate without the gazetteer ruler")
@@ -135,7 +154,8 @@ def main() -> None:
         add_news_names(nlp)
     from spacy.tokens import Doc
 
-    sentences = [s for path in args.paths for s in read_sentences(path, args.format)]
+    sentences = [s for path in args.paths for s in (
+        read_docbin(path) if args.format == "docbin" else read_sentences(path, args.format))]
     if args.limit:
         sentences = sentences[: args.limit]
     if not sentences:
@@ -150,7 +170,7 @@ def main() -> None:
         predicted: set[tuple[int, int, str]] = set()
         for ent in doc.ents:
             label = map_label(ent.label_)
-            if label is not None:
+            if label is not None and MISSING not in gold_tags[ent.start:ent.end]:
                 predicted.add((ent.start, ent.end, label))
         gold = spans(gold_tags)
         for span in predicted & gold:

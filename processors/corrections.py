@@ -51,7 +51,8 @@ def containment(a: np.ndarray, b: np.ndarray) -> float:
 class CorrectionLink:
     article_id: str  # the article being corrected
     story_id: str
-    score: float
+    score: float  # what ranks candidates: the closer of headline and body counts most
+    similarity: float  # the closer of the two alone, 0..1 (the record's ``similarity``)
 
 
 @dataclass(slots=True)
@@ -153,7 +154,7 @@ class CorrectionLinker:
         candidates: set[int] = set()
         for word in words:
             candidates |= self._by_word.get(word, set())
-        best: tuple[float, int, _Entry] | None = None
+        best: tuple[float, int, _Entry, float] | None = None
         for key in candidates:
             entry = self._entries[key]
             if entry.article_id == article_id:
@@ -167,10 +168,11 @@ class CorrectionLinker:
             # Higher score wins; on a tie the more recent article (a correction follows
             # its original closely).
             if best is None or (score, key) > (best[0], best[1]):
-                best = (score, key, entry)
+                best = (score, key, entry, max(title, body))
         if best is None:
             return None
-        return CorrectionLink(best[2].article_id, best[2].story_id, round(best[0], 4))
+        return CorrectionLink(best[2].article_id, best[2].story_id, round(best[0], 4),
+                              round(best[3], 4))
 
     def _drop(self, key: int) -> None:
         entry = self._entries.pop(key)

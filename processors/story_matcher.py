@@ -58,7 +58,7 @@ class StoryMatcher:
             if link is not None:
                 self.index.assign_story(article_id, link.story_id)
                 result = StoryMatch(link.story_id, False, corrects=link.article_id,
-                                    similarity=link.score)
+                                    similarity=link.similarity)
         if not known:
             self.corrections.remember(article_id, result.story_id, headline, fp.hashes,
                                       seen_at)

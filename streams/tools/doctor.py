@@ -15,6 +15,7 @@ import importlib.metadata
 import os
 import shutil
 import socket
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -307,13 +308,23 @@ def start_problems(settings: Settings) -> list[Finding]:
 
 # --- errors in plain words --------------------------------------------------------------
 
-def explain_exception(exc: BaseException, settings: Settings | None = None) -> str:
-    """One or two lines for an exception that ended a command (shown without --debug)."""
+def explain_exception(exc: BaseException, settings: Settings | None = None,
+                      client_errors: Sequence[str] = ()) -> str:
+    """One or two lines for an exception that ended a command (shown without --debug).
+    ``client_errors``: what the Kafka client logged before it, which says why it could
+    not connect when the exception does not."""
     from aiokafka.errors import KafkaConnectionError, KafkaError
 
     from wirestream.streams.kafka.admin import TopicMismatch
 
     url = settings.broker_url if settings else None
+    refused_login = [line for line in client_errors
+                     if "authentication" in line.lower() or "sasl" in line.lower()]
+    if refused_login and isinstance(exc, KafkaError):
+        return (f"the broker at {url or 'the configured address'} refused the login "
+                f"(Authentication failed: {refused_login[-1][-200:]}); check "
+                "WIRESTREAM_SECURITY__SASL_USERNAME, WIRESTREAM_SECURITY__SASL_PASSWORD and "
+                "WIRESTREAM_SECURITY__SASL_MECHANISM")
     if isinstance(exc, KafkaConnectionError) or (
             isinstance(exc, KafkaError) and "connect" in str(exc).lower()):
         return unreachable_broker(url or "the configured address").message()

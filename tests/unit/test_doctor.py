@@ -104,6 +104,17 @@ def test_errors_are_explained_with_what_to_change():
     assert "WIRESTREAM_METRICS_PORT" in doctor.explain_exception(in_use, settings)
 
 
+def test_a_refused_login_is_not_explained_as_an_unreachable_broker():
+    # The client logs why it could not connect, then raises only "Unable to bootstrap".
+    settings = load_settings(broker_url="127.0.0.1:9")
+    logged = ['Unable connect to "127.0.0.1:9": [Error 58] SaslAuthenticationFailedError: '
+              "Authentication failed during authentication due to invalid credentials"]
+    text = doctor.explain_exception(KafkaConnectionError("Unable to bootstrap"), settings,
+                                    logged)
+    assert "refused the login" in text and "WIRESTREAM_SECURITY__SASL_PASSWORD" in text
+    assert "cannot reach" not in text
+
+
 def test_a_worker_that_could_not_bind_its_port_is_explained():
     log = ("Traceback (most recent call last):\n  ...\nOSError: [Errno 98] error while "
            "attempting to bind on address ('127.0.0.1', 6066): address already in use\n")

@@ -22,6 +22,7 @@ import contextlib
 import logging
 import os
 import shutil
+import time
 import uuid
 from pathlib import Path
 
@@ -123,7 +124,7 @@ class BrokerWatch:
     log its subscription each time)."""
 
     def __init__(self, broker_url: str, topic: str, incarnation: str,
-                 timeout_s: float = 5.0) -> None:
+                 timeout_s: float = 5.0, hold_s: float = 30.0) -> None:
         self.broker_url = broker_url
         self.topic = topic
         self.incarnation = incarnation
@@ -135,6 +136,12 @@ class BrokerWatch:
         # from a broker that replaced ours during the outage.
         self._unanswered = 0
         self._answered = 0
+        # Records arriving while the marker cannot be read prove the broker answers
+        # fetches: past ``hold_s`` of that, the watch is what fails, not the broker, and
+        # holding them longer would stall the worker (commits stay guarded).
+        self.hold_s = hold_s
+        self._held_since: float | None = None
+        self.clock = time.monotonic
 
     async def check(self) -> None:
         """The timer body."""
@@ -155,7 +162,25 @@ class BrokerWatch:
         the same history; False while the broker does not answer."""
         if self._answered == self._unanswered:
             return True
-        return await self.history_unchanged(strict=True)
+        if await self.history_unchanged(strict=True):
+            if self._held_since is not None:
+                log.info("broker watch: the broker's history is unchanged; processing the "
+                         "records held since the marker could not be read")
+                self._held_since = None
+            return True
+        now = self.clock()
+        if self._held_since is None:
+            self._held_since = now
+            log.warning("broker watch: the broker's marker cannot be read; fetched records "
+                        "wait until it can (at most %.0f s)", self.hold_s)
+        if now - self._held_since < self.hold_s:
+            return False
+        log.warning("broker watch: the marker has not been readable for %.0f s while records "
+                    "arrive; processing them (offsets are still committed only after a "
+                    "check finds the same history)", now - self._held_since)
+        self._answered = self._unanswered
+        self._held_since = None
+        return True
 
     async def history_unchanged(self, strict: bool) -> bool:
         """True unless the broker lost the history the worker's state came from; then the

@@ -96,3 +96,14 @@ async def test_records_from_a_replaced_broker_exit_the_worker(monkeypatch):
     with pytest.raises(SystemExit) as exited:
         await watch.records_trusted()
     assert exited.value.code == EXIT_BROKER_LOST
+
+
+async def test_records_are_held_at_most_hold_s_when_only_the_marker_cannot_be_read(monkeypatch):
+    down = BrokerUnreachable("no answer reading the marker")
+    watch, _ = _watch(monkeypatch, [down] * 4)
+    clock = iter([100.0, 110.0, 131.0])
+    watch.clock = lambda: next(clock)
+    await watch.check()  # a failed check: records must wait for an answer
+    assert not await watch.records_trusted()  # t=100: held
+    assert not await watch.records_trusted()  # t=110: still within hold_s (30 s)
+    assert await watch.records_trusted()  # t=131: the watch, not the broker, is failing

@@ -291,7 +291,9 @@ class KafkaCluster:
         if (node.directory / "data" / "meta.properties").exists():
             return  # formatted before: a restart keeps its data
         cmd = [self._java(), "-cp", self._classpath(), "kafka.tools.StorageTool", "format",
-               "-t", self.cluster_id, "-c", str(config), "--ignore-formatted"]
+               # One argument with "=": an id may start with "-", which the tool's
+               # parser would take for an option (1 in 32 random ids; seen on CI).
+               f"--cluster-id={self.cluster_id}", "-c", str(config), "--ignore-formatted"]
         result = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             raise BrokerError(f"kafka-storage format failed for node {node.node_id}: "

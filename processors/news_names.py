@@ -29,6 +29,11 @@ GAZETTEER = Path(__file__).resolve().parents[1] / "config" / "gazetteer" / "news
 PIPE_NAME = "news_names"
 PLACES_PIPE_NAME = "news_places"
 GUARD_PIPE_NAME = "news_names_guard"
+SETTLE_PIPE_NAME = "news_places_settle"
+PLACE_LABEL = "LOC"  # the gazetteer's and the relabelled countries' label
+# Country names that are given names too ("Jordan scored 30"): a person span stays one.
+_COUNTRY_NAMES_ALSO_PEOPLE = frozenset({"jordan", "georgia", "chad", "israel", "india",
+                                        "kenya", "tonga"})
 
 
 @lru_cache(maxsize=2)
@@ -79,6 +84,56 @@ def leave_longer_names_to_ner(doc: Doc) -> Doc:
     return doc
 
 
+def _linked_before(doc: Doc, start: int, links: frozenset[str]) -> bool:
+    """A link word of a foreign name before ``start`` and a capitalised word before it:
+    "Tour de France", "Philharmonic Society of London"."""
+    return (start >= 2 and doc[start - 1].text in links
+            and doc[start - 2].text[:1].isupper())
+
+
+def _continued_after(doc: Doc, end: int) -> bool:
+    """A capitalised word of the same sentence follows that no entity begins at:
+    "Vienna Art Orchestra", "Europe Online"."""
+    after = doc[end] if end < len(doc) else None
+    return (after is not None and after.is_alpha and after.text[:1].isupper()
+            and not after.is_sent_start and after.ent_iob_ != "B")
+
+
+def settle_places(doc: Doc) -> Doc:
+    """After the rulers: drop a gazetteer place that is only part of a longer name the
+    model did not find ("Bank Austria" aside, which no rule can tell from "Hauptstadt
+    Wien"), and call a country a place where the model made it a person or an
+    organisation ("China" PER)."""
+    from spacy.tokens import Span
+
+    from wirestream.processors.countries import country_index
+    from wirestream.processors.lang import profile
+
+    found = profile(doc.lang_)
+    links = found.foreign_name_links if found else frozenset()
+    # Where every noun is capitalised, a capitalised next word is usually just a noun.
+    check_after = not (found and found.capitalises_nouns)
+    countries = country_index()
+    kept: list[Span] = []
+    changed = False
+    for ent in doc.ents:
+        from_gazetteer = bool(ent.ent_id_)
+        if from_gazetteer and ent.label_ == PLACE_LABEL and (
+                _linked_before(doc, ent.start, links)
+                or (check_after and _continued_after(doc, ent.end))):
+            changed = True
+            continue
+        if (not from_gazetteer and ent.label_ in {"PER", "PERSON", "ORG"}
+                and ent.text.casefold() not in _COUNTRY_NAMES_ALSO_PEOPLE
+                and countries.by_name(ent.text) is not None):
+            ent = Span(doc, ent.start, ent.end, label=PLACE_LABEL, span_id=ent.id)
+            changed = True
+        kept.append(ent)
+    if changed:
+        doc.set_ents(kept, default="outside")
+    return doc
+
+
 def _register_guard() -> None:
     # Registered on first use, so importing this module does not import spaCy (the
     # stream's main process imports it and never runs a pipeline).
@@ -86,6 +141,8 @@ def _register_guard() -> None:
 
     if not Language.has_factory(GUARD_PIPE_NAME):
         Language.component(GUARD_PIPE_NAME, func=leave_longer_names_to_ner)
+    if not Language.has_factory(SETTLE_PIPE_NAME):
+        Language.component(SETTLE_PIPE_NAME, func=settle_places)
 
 
 def add_news_names(nlp: Language, path: Path = GAZETTEER) -> bool:
@@ -105,7 +162,9 @@ def add_news_names(nlp: Language, path: Path = GAZETTEER) -> bool:
     places = nlp.add_pipe("entity_ruler", name=PLACES_PIPE_NAME, config=config,
                           after="ner" if has_ner else None)
     places.add_patterns(ruler_patterns(path))  # type: ignore[attr-defined]
+    _register_guard()
+    nlp.add_pipe(SETTLE_PIPE_NAME, after=PLACES_PIPE_NAME)
     # Last: every span cut to the name (processors/name_edges.py).
     register_trim()
-    nlp.add_pipe(TRIM_PIPE_NAME, after=PLACES_PIPE_NAME)
+    nlp.add_pipe(TRIM_PIPE_NAME, after=SETTLE_PIPE_NAME)
     return True

@@ -263,7 +263,14 @@ def demonym_forms(stem: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+# French, Spanish, Italian, Portuguese and English links in names German copy quotes as
+# they are ("Tour de France", "Philharmonic Society of London", "Banco do Brasil").
+# Not "des" (German genitive: "die Hauptstadt des Iran").
+FOREIGN_NAME_LINKS = frozenset({"de", "du", "di", "del", "della", "da", "do", "dos", "la", "le",
+                                "y", "of", "for", "the"})
+
 PROFILE = LanguageProfile(code="de", name="German", genitive_s=True, country_locale="de",
                           events=EVENTS, counts=COUNTS, months=MONTHS, weekdays=WEEKDAYS,
                           date_numbers=DATE_NUMBERS, demonym_key="adjective_stems_de",
-                          demonym_forms=demonym_forms)
+                          demonym_forms=demonym_forms, capitalises_nouns=True,
+                          foreign_name_links=FOREIGN_NAME_LINKS)

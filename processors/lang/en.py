@@ -270,7 +270,13 @@ def demonym_forms(word: str) -> tuple[str, ...]:
 NAME_ARTICLES = frozenset({"the"})
 POSSESSIVE_ENDINGS = frozenset({"'s", "\u2019s", "'", "\u2019"})
 
+# Romance links in names English copy quotes as they are ("Tour de France", "Banco do
+# Brasil"); not "of", which English names and places share ("the City of London").
+FOREIGN_NAME_LINKS = frozenset({"de", "du", "des", "di", "del", "della", "da", "do", "dos",
+                                "la", "le", "y"})
+
 PROFILE = LanguageProfile(code="en", name="English", events=EVENTS, counts=COUNTS,
                           months=MONTHS, weekdays=WEEKDAYS, date_numbers=DATE_NUMBERS,
                           demonym_key="adjectives_en", demonym_forms=demonym_forms,
-                          name_articles=NAME_ARTICLES, possessive_endings=POSSESSIVE_ENDINGS)
+                          name_articles=NAME_ARTICLES, possessive_endings=POSSESSIVE_ENDINGS,
+                          foreign_name_links=FOREIGN_NAME_LINKS)

@@ -8,4 +8,6 @@ from __future__ import annotations
 
 from wirestream.processors.lang.profile import LanguageProfile
 
-PROFILE = LanguageProfile(code="fr", name="French", country_locale="fr")
+# English names quoted as they are ("Tower of London"): see foreign_name_links.
+PROFILE = LanguageProfile(code="fr", name="French", country_locale="fr",
+                          foreign_name_links=frozenset({"of", "for", "the"}))

@@ -181,3 +181,11 @@ class LanguageProfile:
     # case, and possessive endings after it ("'s" in "New York 's").
     name_articles: frozenset[str] = frozenset()
     possessive_endings: frozenset[str] = frozenset()
+    # Lower-case words that join the parts of a name from another language in this
+    # language's text ("de" in "Tour de France", "of" in "Tower of London" in German copy):
+    # a known place right after one, with a capitalised word before it, is part of that
+    # name (processors/news_names.py). Not this language's own prepositions ("von", "de").
+    foreign_name_links: frozenset[str] = frozenset()
+    # Every noun is capitalised (German): a capitalised word after a place says nothing about
+    # a longer name ("dass Russland Truppen entsendet").
+    capitalises_nouns: bool = False

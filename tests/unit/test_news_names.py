@@ -110,3 +110,32 @@ def test_a_name_a_capitalised_word_begins_is_left_to_ner():
     # Without the guard the gazetteer's "Bundestag" would have cut the longer name; at a
     # sentence start, after ".", the capital says nothing and the gazetteer keeps it.
     assert ents == [("Deutschen Bundestag", "ORG"), ("Bundestag", "ORG"), ("Kreml", "ORG")]
+
+
+def test_a_place_inside_a_foreign_name_the_model_missed_is_dropped():
+    de = _ents("de", "Er gewann die Tour de France und besuchte den Tower of London, "
+                     "dann flog er nach Frankreich und London.")
+    places = [text for text, label, _ in de if label == "LOC"]
+    # "France" and the first "London" belong to names the model did not find; the gazetteer
+    # must not make them places.
+    assert places == ["Frankreich", "London"]
+    en = _ents("en", "The Vienna Art Orchestra played in Vienna.")
+    assert [e[0] for e in en] == ["Vienna"]
+
+
+def test_a_capitalised_noun_after_a_place_in_german_keeps_the_place():
+    # Every German noun is capitalised: "Österreich Truppen" is a place and a noun.
+    assert ("Österreich", "LOC", "Austria") in _ents(
+        "de", "Gestern habe Österreich Truppen entsandt.")
+
+
+def test_a_country_the_model_calls_a_person_or_organisation_is_a_place():
+    nlp = spacy.blank("de")
+    stand_in = nlp.add_pipe("entity_ruler", name="ner")  # stands in for the statistical ner
+    stand_in.add_patterns([{"label": "PER", "pattern": "China"},
+                           {"label": "ORG", "pattern": "Mexiko"},
+                           {"label": "PER", "pattern": "Jordan"}])
+    add_news_names(nlp)
+    ents = [(e.text, e.label_) for e in nlp("China, Mexiko und Jordan trafen sich.").ents]
+    # "Jordan" is a given name as well as a country: the model's person stays one.
+    assert ents == [("China", "LOC"), ("Mexiko", "LOC"), ("Jordan", "PER")]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pycountry
 
-from wirestream.processors.lang import PROFILES
+from wirestream.processors.lang import PROFILES, profile
 
 COUNTRIES_FILE = Path(__file__).resolve().parents[1] / "config" / "gazetteer" / "countries.json"
 # pycountry locales of the languages with a profile (English names are the source).
@@ -145,6 +145,22 @@ class CountryIndex:
 
     def get(self, code: str) -> Country | None:
         return self.by_code.get(code)
+
+    def names_in(self, language: str) -> list[str]:
+        """ISO 3166-1 names as ``language`` writes them ("Georgien", "Jordanien"), with
+        their short forms ("Iran" from "Iran, Islamische Republik"), that name exactly one
+        country here; English for a language without a locale."""
+        found = profile(language)
+        translator: gettext.NullTranslations = gettext.NullTranslations()
+        if found is not None and found.country_locale:
+            translator = _translators().get(found.country_locale, translator)
+        names: set[str] = set()
+        for record in pycountry.countries:
+            for name in filter(None, (record.name, getattr(record, "common_name", None))):
+                for variant in _variants(translator.gettext(name)):
+                    if "," not in variant and "(" not in variant and self.by_name(variant):
+                        names.add(variant)
+        return sorted(names)
 
 
 @lru_cache(maxsize=1)

@@ -58,6 +58,29 @@ def ruler_patterns(path: Path = GAZETTEER, places: bool | None = None
     return patterns
 
 
+def country_place_patterns(language: str) -> list[dict[str, str]]:
+    """Every country by its name in ``language`` (and its bare genitive where the language
+    has one: "Venezuelas"), for the places ruler. Only the language's own names: the French
+    "Malte" is a German given name, "Ireland" an English one."""
+    from wirestream.processors.countries import country_index
+    from wirestream.processors.lang import profile
+
+    countries = country_index()
+    genitive = bool((found := profile(language)) and found.genitive_s)
+    patterns = []
+    for name in countries.names_in(language):
+        if name.casefold() in _COUNTRY_NAMES_ALSO_PEOPLE:
+            continue
+        country = countries.by_name(name)
+        assert country is not None  # names_in gives only names it resolves
+        forms = [name]
+        if genitive and " " not in name and not name.endswith(("s", "ß", "x", "z")):
+            forms.append(name + "s")
+        patterns += [{"label": PLACE_LABEL, "pattern": form, "id": country.name}
+                     for form in forms]
+    return patterns
+
+
 def _starts_earlier(doc: Doc, start: int) -> bool:
     """A capitalised word before ``start`` that does not begin its sentence ("Deutschen
     Bundestag", "Greater New Orleans"): the name may begin there."""
@@ -162,6 +185,8 @@ def add_news_names(nlp: Language, path: Path = GAZETTEER) -> bool:
     places = nlp.add_pipe("entity_ruler", name=PLACES_PIPE_NAME, config=config,
                           after="ner" if has_ner else None)
     places.add_patterns(ruler_patterns(path))  # type: ignore[attr-defined]
+    places.add_patterns(  # type: ignore[attr-defined]
+        country_place_patterns(nlp.lang or "en"))
     _register_guard()
     nlp.add_pipe(SETTLE_PIPE_NAME, after=PLACES_PIPE_NAME)
     # Last: every span cut to the name (processors/name_edges.py).

@@ -139,3 +139,13 @@ def test_a_country_the_model_calls_a_person_or_organisation_is_a_place():
     ents = [(e.text, e.label_) for e in nlp("China, Mexiko und Jordan trafen sich.").ents]
     # "Jordan" is a given name as well as a country: the model's person stays one.
     assert ents == [("China", "LOC"), ("Mexiko", "LOC"), ("Jordan", "PER")]
+
+
+def test_countries_are_places_in_the_languages_own_names():
+    found = _ents("de", "Georgien, Jordanien und Venezuelas Präsident; Malte Sprick kam.")
+    assert ("Georgien", "LOC", "Georgia") in found
+    assert ("Jordanien", "LOC", "Jordan") in found
+    assert ("Venezuelas", "LOC", "Venezuela") in found  # the bare genitive
+    # "Malte" is Malta in French, a given name in German.
+    assert not [e for e in found if e[0] == "Malte"]
+    assert ("Georgia", "LOC", "Georgia") not in _ents("en", "Georgia said no.")

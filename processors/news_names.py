@@ -58,6 +58,16 @@ def ruler_patterns(path: Path = GAZETTEER, places: bool | None = None
     return patterns
 
 
+# Numbered resolutions ("Resolution 2231", "UN-Resolution 1441") are documents: MISC.
+_RESOLUTION_WORDS = ["resolution", "un-resolution", "uno-resolution", "résolution",
+                     "resolución"]
+
+
+def numbered_document_patterns() -> list[dict[str, Any]]:
+    return [{"label": "MISC", "pattern": [{"LOWER": {"IN": _RESOLUTION_WORDS}},
+                                          {"SHAPE": {"IN": ["dddd", "ddd", "dd"]}}]}]
+
+
 def country_place_patterns(language: str) -> list[dict[str, str]]:
     """Every country by its name in ``language`` (and its bare genitive where the language
     has one: "Venezuelas"), for the places ruler. Only the language's own names: the French
@@ -178,6 +188,7 @@ def add_news_names(nlp: Language, path: Path = GAZETTEER) -> bool:
     names = nlp.add_pipe("entity_ruler", name=PIPE_NAME, config=config,
                          before="ner" if has_ner else None)
     names.add_patterns(ruler_patterns(path, places=False))  # type: ignore[attr-defined]
+    names.add_patterns(numbered_document_patterns())  # type: ignore[attr-defined]
     if has_ner:
         _register_guard()
         nlp.add_pipe(GUARD_PIPE_NAME, after=PIPE_NAME)

@@ -149,3 +149,11 @@ def test_countries_are_places_in_the_languages_own_names():
     # "Malte" is Malta in French, a given name in German.
     assert not [e for e in found if e[0] == "Malte"]
     assert ("Georgia", "LOC", "Georgia") not in _ents("en", "Georgia said no.")
+
+
+def test_the_iaea_board_and_numbered_resolutions_are_names():
+    found = _ents("de", "Ein Anti-Iran-Schritt im IAEA-Gouverneursrat verstößt gegen die "
+                        "Resolution 2231 des UN-Sicherheitsrates.")
+    assert ("IAEA-Gouverneursrat", "ORG", "IAEA Board of Governors") in found
+    assert ("Resolution 2231", "MISC", "") in found
+    assert ("UN-Sicherheitsrates", "ORG", "United Nations Security Council") in found

@@ -23,7 +23,7 @@ from wirestream.processors.name_edges import TRIM_PIPE_NAME, register_trim
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 GAZETTEER = Path(__file__).resolve().parents[1] / "config" / "gazetteer" / "news_names.json"
 PIPE_NAME = "news_names"
@@ -132,6 +132,14 @@ def _continued_after(doc: Doc, end: int) -> bool:
             and not after.is_sent_start and after.ent_iob_ != "B")
 
 
+def _common_noun_compound(ent: Span, endings: tuple[str, ...]) -> bool:
+    """One hyphenated word whose head is an abstract common noun: "Marathon-Verhandlungen"."""
+    if not endings or len(ent) != 1 or "-" not in ent.text:
+        return False
+    head = ent.text.rsplit("-", 1)[1]
+    return head[:1].isupper() and head.endswith(endings)
+
+
 def settle_places(doc: Doc) -> Doc:
     """After the rulers: drop a gazetteer place that is only part of a longer name the
     model did not find ("Bank Austria" aside, which no rule can tell from "Hauptstadt
@@ -154,6 +162,10 @@ def settle_places(doc: Doc) -> Doc:
         if from_gazetteer and ent.label_ == PLACE_LABEL and (
                 _linked_before(doc, ent.start, links)
                 or (check_after and _continued_after(doc, ent.end))):
+            changed = True
+            continue
+        if (not from_gazetteer and ent.label_ in {"PER", "PERSON", "LOC", "GPE"}
+                and _common_noun_compound(ent, found.common_noun_endings if found else ())):
             changed = True
             continue
         if (not from_gazetteer and ent.label_ in {"PER", "PERSON", "ORG"}

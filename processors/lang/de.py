@@ -269,8 +269,13 @@ def demonym_forms(stem: str) -> tuple[str, ...]:
 FOREIGN_NAME_LINKS = frozenset({"de", "du", "di", "del", "della", "da", "do", "dos", "la", "le",
                                 "y", "of", "for", "the"})
 
+# Not for organisations: "Friedrich-Ebert-Stiftung", "Max-Planck-Gesellschaft".
+COMMON_NOUN_ENDINGS = ("ung", "ungen", "heit", "heiten", "keit", "keiten", "tion", "tionen",
+                       "ismus", "ität", "itäten", "schaft", "schaften")
+
 PROFILE = LanguageProfile(code="de", name="German", genitive_s=True, country_locale="de",
                           events=EVENTS, counts=COUNTS, months=MONTHS, weekdays=WEEKDAYS,
                           date_numbers=DATE_NUMBERS, demonym_key="adjective_stems_de",
                           demonym_forms=demonym_forms, capitalises_nouns=True,
-                          foreign_name_links=FOREIGN_NAME_LINKS)
+                          foreign_name_links=FOREIGN_NAME_LINKS,
+                          common_noun_endings=COMMON_NOUN_ENDINGS)

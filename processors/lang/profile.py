@@ -189,3 +189,6 @@ class LanguageProfile:
     # Every noun is capitalised (German): a capitalised word after a place says nothing about
     # a longer name ("dass Russland Truppen entsendet").
     capitalises_nouns: bool = False
+    # Endings of abstract common nouns ("-ungen" in "Marathon-Verhandlungen"): a hyphenated
+    # word that ends in one is no person or place, whatever its first part names.
+    common_noun_endings: tuple[str, ...] = ()

@@ -157,3 +157,15 @@ def test_the_iaea_board_and_numbered_resolutions_are_names():
     assert ("IAEA-Gouverneursrat", "ORG", "IAEA Board of Governors") in found
     assert ("Resolution 2231", "MISC", "") in found
     assert ("UN-Sicherheitsrates", "ORG", "United Nations Security Council") in found
+
+
+def test_a_german_compound_of_an_abstract_noun_is_no_place():
+    nlp = spacy.blank("de")
+    stand_in = nlp.add_pipe("entity_ruler", name="ner")  # stands in for the statistical ner
+    stand_in.add_patterns([{"label": "LOC", "pattern": "Marathon-Verhandlungen"},
+                           {"label": "LOC", "pattern": "Baden-Württemberg"},
+                           {"label": "ORG", "pattern": "Friedrich-Ebert-Stiftung"}])
+    add_news_names(nlp)
+    text = "Marathon-Verhandlungen in Baden-Württemberg mit der Friedrich-Ebert-Stiftung."
+    ents = [(e.text, e.label_) for e in nlp(text).ents]
+    assert ents == [("Baden-Württemberg", "LOC"), ("Friedrich-Ebert-Stiftung", "ORG")]

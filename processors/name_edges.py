@@ -13,7 +13,8 @@ sometimes calls an address or a run of symbols a name ("kent@example.com",
 only: "The" may begin a name, "The Hague") and possessive endings from the language
 profile, so other languages keep their spans as their pipelines made them, except for
 what holds in every language: quotes, dashes and separators at either edge are cut
-(not "." or "!": "Susanne R .", "Yahoo !"), and a span without a letter, or with an
+(not "!", "Yahoo !", nor the "." after an initial, "Susanne R ."; the sentence's full stop
+after a word, "RIA .", is cut), and a span without a letter, or with an
 e-mail address or a URL with its scheme in it, is no name (a bare domain may be one).
 """
 
@@ -58,6 +59,14 @@ def _possessed(doc: Doc, end: int) -> bool:
     return after is not None and after.is_alpha and not after.is_stop
 
 
+def _full_stop(doc: Doc, start: int, end: int) -> bool:
+    """The sentence's full stop taken into the span ("RIA ."), where the word before it
+    is no initial: "Susanne R ." keeps its dot."""
+    last = doc[end - 1]
+    return (last.text == "." and end - 1 > start and len(doc[end - 2].text) > 1
+            and doc[end - 2].is_alpha)
+
+
 def name_bounds(ent: Span, articles: frozenset[str], possessives: frozenset[str]
                 ) -> tuple[int, int] | None:
     """Token bounds of the name in ``ent``, or None when it holds no name."""
@@ -66,7 +75,8 @@ def name_bounds(ent: Span, articles: frozenset[str], possessives: frozenset[str]
     while start < end and (_is_edge_punct(doc[start], True) or doc[start].text in articles):
         start += 1
     while end > start and (_is_edge_punct(doc[end - 1], False)
-                           or (doc[end - 1].text in possessives and _possessed(doc, end))):
+                           or (doc[end - 1].text in possessives and _possessed(doc, end))
+                           or _full_stop(doc, start, end)):
         end -= 1
     tokens = doc[start:end]
     if not any(ch.isalpha() for ch in tokens.text):

@@ -86,3 +86,9 @@ def test_a_bare_domain_may_be_a_name_a_url_with_its_scheme_is_not():
     words = ["read", "stern.de", "or", "https://stern.de/x"]
     doc = trim_names(_doc("de", words, [(1, 2, "ORG"), (3, 4, "ORG")]))
     assert _names(doc) == [("stern.de", "ORG")]
+
+
+def test_the_sentences_full_stop_is_no_part_of_a_name():
+    words = ["Medien", "RIA", ".", "Ask", "Susanne", "R", "."]
+    doc = trim_names(_doc("de", words, [(1, 3, "ORG"), (4, 7, "PER")]))
+    assert _names(doc) == [("RIA", "ORG"), ("Susanne R .", "PER")]

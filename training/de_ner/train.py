@@ -43,7 +43,7 @@ VECTOR_RECIPES: dict[str, list[str]] = {
 DEFAULT_VECTORS = "floret_open"  # CC BY text only: what ships (floret_a scored 0.3 higher)
 
 PACKAGE_NAME = "wirestream_ner"
-PACKAGE_VERSION = "0.3.0"
+PACKAGE_VERSION = "0.4.0"
 META: dict[str, object] = {
     "name": PACKAGE_NAME,
     "lang": "de",
@@ -254,6 +254,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="reuse build/vectors/NAME if it exists")
     parser.add_argument("--no-package", action="store_true", help="train only")
     parser.add_argument("--max-steps", type=int, default=None, help="override training.max_steps")
+    parser.add_argument("--seed", type=int, default=SEED,
+                        help="spaCy's system.seed (initialisation and batch order)")
     parser.add_argument("--init-from", type=Path, default=None,
                         help="a trained pipeline (e.g. build/model/RUN/model-best) whose tok2vec "
                              "and ner are trained further instead of starting from scratch: "
@@ -308,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     cmd = [sys.executable, "-m", "spacy", "train", str(config_path),
            "--output", str(model_dir), "--gpu-id", "-1",
            "--paths.train", str(train_dir), "--paths.dev", str(CORPUS / "germeval.dev.spacy"),
-           "--system.seed", str(SEED), *vector_args]
+           "--system.seed", str(args.seed), *vector_args]
     if args.max_steps is not None:
         cmd += ["--training.max_steps", str(args.max_steps)]
     if args.init_tok2vec is not None:
@@ -333,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
         package(model_dir / "model-best", vectors_dir, all_sources(args),
                 pretrained_tok2vec(args))
         timings["package_s"] = time.perf_counter() - t3
-    summary = {"name": args.name, "sources": args.sources, "seed": SEED,
+    summary = {"name": args.name, "sources": args.sources, "seed": args.seed,
                "init_from": str(args.init_from) if args.init_from else None,
                "init_tok2vec": str(args.init_tok2vec.resolve()) if args.init_tok2vec else None,
                **timings,

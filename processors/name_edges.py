@@ -59,12 +59,15 @@ def _possessed(doc: Doc, end: int) -> bool:
     return after is not None and after.is_alpha and not after.is_stop
 
 
+_ROMAN = frozenset("IVXLCDM")
+
+
 def _full_stop(doc: Doc, start: int, end: int) -> bool:
     """The sentence's full stop taken into the span ("RIA ."), where the word before it
-    is no initial: "Susanne R ." keeps its dot."""
-    last = doc[end - 1]
-    return (last.text == "." and end - 1 > start and len(doc[end - 2].text) > 1
-            and doc[end - 2].is_alpha)
+    is no initial and no Roman ordinal: "Susanne R ." and "Johannes Paul II ." keep it."""
+    last, before = doc[end - 1], doc[end - 2] if end - 2 >= start else None
+    return (last.text == "." and before is not None and len(before.text) > 1
+            and before.is_alpha and not set(before.text) <= _ROMAN)
 
 
 def name_bounds(ent: Span, articles: frozenset[str], possessives: frozenset[str]

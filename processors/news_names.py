@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span
 
+    from wirestream.processors.countries import CountryIndex
+
 GAZETTEER = Path(__file__).resolve().parents[1] / "config" / "gazetteer" / "news_names.json"
 PIPE_NAME = "news_names"
 PLACES_PIPE_NAME = "news_places"
@@ -140,10 +142,28 @@ def _common_noun_compound(ent: Span, endings: tuple[str, ...]) -> bool:
     return head[:1].isupper() and head.endswith(endings)
 
 
+def _grown_to_country(doc: Doc, ent: Span, countries: CountryIndex) -> Span | None:
+    """The span with up to two more words, where that is a country's full name:
+    "Islamische Republik" + "Iran"."""
+    from spacy.tokens import Span
+
+    for extra in (2, 1):
+        end = ent.end + extra
+        # Capitalised words only: "Bosnien und Herzegowina" stays two places, as gold
+        # data marks it.
+        if end <= len(doc) and all(t.is_alpha and t.text[:1].isupper()
+                                   for t in doc[ent.end:end]):
+            country = countries.by_name(doc[ent.start:end].text)
+            if country is not None:
+                return Span(doc, ent.start, end, label=PLACE_LABEL, span_id=country.name)
+    return None
+
+
 def settle_places(doc: Doc) -> Doc:
-    """After the rulers: drop a gazetteer place that is only part of a longer name the
-    model did not find ("Bank Austria" aside, which no rule can tell from "Hauptstadt
-    Wien"), and call a country a place where the model made it a person or an
+    """After the rulers: grow a span that stops short of a country's full name
+    ("Islamische Republik" before "Iran"), drop a gazetteer place that is only part of a
+    longer name the model did not find ("Bank Austria" aside, which no rule can tell from
+    "Hauptstadt Wien"), and call a country a place where the model made it a person or an
     organisation ("China" PER)."""
     from spacy.tokens import Span
 
@@ -157,7 +177,17 @@ def settle_places(doc: Doc) -> Doc:
     countries = country_index()
     kept: list[Span] = []
     changed = False
+    taken_until = 0  # a span grown to a country's full name took the tokens up to here
     for ent in doc.ents:
+        if ent.start < taken_until:
+            changed = True
+            continue
+        grown = _grown_to_country(doc, ent, countries)
+        if grown is not None:
+            kept.append(grown)
+            taken_until = grown.end
+            changed = True
+            continue
         from_gazetteer = bool(ent.ent_id_)
         if from_gazetteer and ent.label_ == PLACE_LABEL and (
                 _linked_before(doc, ent.start, links)

@@ -89,6 +89,6 @@ def test_a_bare_domain_may_be_a_name_a_url_with_its_scheme_is_not():
 
 
 def test_the_sentences_full_stop_is_no_part_of_a_name():
-    words = ["Medien", "RIA", ".", "Ask", "Susanne", "R", "."]
-    doc = trim_names(_doc("de", words, [(1, 3, "ORG"), (4, 7, "PER")]))
-    assert _names(doc) == [("RIA", "ORG"), ("Susanne R .", "PER")]
+    words = ["Medien", "RIA", ".", "Ask", "Susanne", "R", ".", "Papst", "Paul", "II", "."]
+    doc = trim_names(_doc("de", words, [(1, 3, "ORG"), (4, 7, "PER"), (8, 11, "PER")]))
+    assert _names(doc) == [("RIA", "ORG"), ("Susanne R .", "PER"), ("Paul II .", "PER")]

@@ -169,3 +169,12 @@ def test_a_german_compound_of_an_abstract_noun_is_no_place():
     text = "Marathon-Verhandlungen in Baden-Württemberg mit der Friedrich-Ebert-Stiftung."
     ents = [(e.text, e.label_) for e in nlp(text).ents]
     assert ents == [("Baden-Württemberg", "LOC"), ("Friedrich-Ebert-Stiftung", "ORG")]
+
+
+def test_a_span_short_of_a_countrys_full_name_grows_to_it():
+    nlp = spacy.blank("de")
+    stand_in = nlp.add_pipe("entity_ruler", name="ner")  # stands in for the statistical ner
+    stand_in.add_patterns([{"label": "LOC", "pattern": "Islamische Republik"}])
+    add_news_names(nlp)
+    ents = [(e.text, e.label_) for e in nlp("Die Islamische Republik Iran sei bereit.").ents]
+    assert ents == [("Islamische Republik Iran", "LOC")]

@@ -19,6 +19,14 @@ def _ents(lang: str, text: str) -> list[tuple[str, str, str]]:
     return [(e.text, e.label_, e.ent_id_) for e in nlp(text).ents]
 
 
+def _with_stand_in_ner(lang: str, patterns: list[dict[str, str]]) -> spacy.language.Language:
+    """A blank pipeline with the layer around an entity ruler that stands in for ``ner``."""
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("entity_ruler", name="ner").add_patterns(patterns)
+    add_news_names(nlp)
+    return nlp
+
+
 def test_german_wire_names_are_found_with_one_canonical_id():
     text = ("Die Internationale Atomenergiebehörde (IAEO) und der UN-Sicherheitsrat; "
             "der Kreml bestätigte, Wladimir Putin habe mit Ebrahim Raisi telefoniert.")
@@ -79,10 +87,7 @@ def test_unambiguous_surnames_resolve_to_the_person():
 
 
 def test_a_name_a_capitalised_word_continues_is_left_to_ner():
-    nlp = spacy.blank("en")
-    stand_in = nlp.add_pipe("entity_ruler", name="ner")  # stands in for the statistical ner
-    stand_in.add_patterns([{"label": "ORG", "pattern": "NATO Response Force"}])
-    add_news_names(nlp)
+    nlp = _with_stand_in_ner("en", [{"label": "ORG", "pattern": "NATO Response Force"}])
     text = "The NATO Response Force and NATO itself met the IAEA in Vienna."
     ents = [(e.text, e.label_) for e in nlp(text).ents]
     # Without the guard the gazetteer's "NATO" would have cut the longer name in two.
@@ -101,10 +106,7 @@ def test_a_name_the_guard_lets_go_comes_back_when_ner_finds_nothing_there():
 
 
 def test_a_name_a_capitalised_word_begins_is_left_to_ner():
-    nlp = spacy.blank("de")
-    stand_in = nlp.add_pipe("entity_ruler", name="ner")  # stands in for the statistical ner
-    stand_in.add_patterns([{"label": "ORG", "pattern": "Deutschen Bundestag"}])
-    add_news_names(nlp)
+    nlp = _with_stand_in_ner("de", [{"label": "ORG", "pattern": "Deutschen Bundestag"}])
     text = "Eine Biografie beim Deutschen Bundestag. Bundestag und Kreml schweigen."
     ents = [(e.text, e.label_) for e in nlp(text).ents]
     # Without the guard the gazetteer's "Bundestag" would have cut the longer name; at a
@@ -130,12 +132,9 @@ def test_a_capitalised_noun_after_a_place_in_german_keeps_the_place():
 
 
 def test_a_country_the_model_calls_a_person_or_organisation_is_a_place():
-    nlp = spacy.blank("de")
-    stand_in = nlp.add_pipe("entity_ruler", name="ner")  # stands in for the statistical ner
-    stand_in.add_patterns([{"label": "PER", "pattern": "China"},
+    nlp = _with_stand_in_ner("de", [{"label": "PER", "pattern": "China"},
                            {"label": "ORG", "pattern": "Mexiko"},
                            {"label": "PER", "pattern": "Jordan"}])
-    add_news_names(nlp)
     ents = [(e.text, e.label_) for e in nlp("China, Mexiko und Jordan trafen sich.").ents]
     # "Jordan" is a given name as well as a country: the model's person stays one.
     assert ents == [("China", "LOC"), ("Mexiko", "LOC"), ("Jordan", "PER")]
@@ -160,21 +159,15 @@ def test_the_iaea_board_and_numbered_resolutions_are_names():
 
 
 def test_a_german_compound_of_an_abstract_noun_is_no_place():
-    nlp = spacy.blank("de")
-    stand_in = nlp.add_pipe("entity_ruler", name="ner")  # stands in for the statistical ner
-    stand_in.add_patterns([{"label": "LOC", "pattern": "Marathon-Verhandlungen"},
+    nlp = _with_stand_in_ner("de", [{"label": "LOC", "pattern": "Marathon-Verhandlungen"},
                            {"label": "LOC", "pattern": "Baden-Württemberg"},
                            {"label": "ORG", "pattern": "Friedrich-Ebert-Stiftung"}])
-    add_news_names(nlp)
     text = "Marathon-Verhandlungen in Baden-Württemberg mit der Friedrich-Ebert-Stiftung."
     ents = [(e.text, e.label_) for e in nlp(text).ents]
     assert ents == [("Baden-Württemberg", "LOC"), ("Friedrich-Ebert-Stiftung", "ORG")]
 
 
 def test_a_span_short_of_a_countrys_full_name_grows_to_it():
-    nlp = spacy.blank("de")
-    stand_in = nlp.add_pipe("entity_ruler", name="ner")  # stands in for the statistical ner
-    stand_in.add_patterns([{"label": "LOC", "pattern": "Islamische Republik"}])
-    add_news_names(nlp)
+    nlp = _with_stand_in_ner("de", [{"label": "LOC", "pattern": "Islamische Republik"}])
     ents = [(e.text, e.label_) for e in nlp("Die Islamische Republik Iran sei bereit.").ents]
     assert ents == [("Islamische Republik Iran", "LOC")]

@@ -21,7 +21,8 @@ Actors (``--plover``): the best event's actors against the gold ``source`` (and 
 recipients against ``target``); an actor matches when its country is the gold code or
 its name shares a word with the gold actor text. ``actor_accuracy``: share of sentences
 with a gold source where one actor matches; ``actor_precision``: the same over the
-sentences where we name an actor; ``recipient_accuracy`` likewise over gold targets.
+sentences where we name an actor; ``recipient_accuracy`` and ``recipient_precision``
+likewise for recipients against gold targets.
 Actors (``--smartdata``): the German gold gives actor-like arguments only for strikes
 (striker, union → actor; company → recipient) and places for accidents, disasters and
 strikes; for each gold mention a predicted event overlaps, its actors, recipients and
@@ -135,7 +136,7 @@ def _actor_matches(actor: dict[str, Any], gold: dict[str, Any]) -> bool:
 def _argument_score(events: list[list[dict[str, Any]]], rows: list[dict[str, Any]]
                     ) -> dict[str, Any]:
     """Actor and recipient accuracy of the best event of each sentence (PLOVER gold)."""
-    n_src = ok_src = n_named = ok_named = n_tgt = ok_tgt = 0
+    n_src = ok_src = n_named = ok_named = n_tgt = ok_tgt = n_given = 0
     for found, row in zip(events, rows, strict=True):
         best = _best(found) or {"actors": [], "recipients": []}
         sources = [g for g in row.get("source") or [] if isinstance(g, dict)]
@@ -150,9 +151,11 @@ def _argument_score(events: list[list[dict[str, Any]]], rows: list[dict[str, Any
         if targets:
             n_tgt += 1
             ok_tgt += any(_actor_matches(a, g) for a in best["recipients"] for g in targets)
+            n_given += bool(best["recipients"])
     return {"actor_n": n_src, "actor_accuracy": round(ok_src / max(1, n_src), 4),
             "actor_precision": round(ok_named / max(1, n_named), 4),
-            "recipient_n": n_tgt, "recipient_accuracy": round(ok_tgt / max(1, n_tgt), 4)}
+            "recipient_n": n_tgt, "recipient_accuracy": round(ok_tgt / max(1, n_tgt), 4),
+            "recipient_precision": round(ok_tgt / max(1, n_given), 4)}
 
 
 def eval_plover(path: Path, limit: int | None, split: str | None, verbose: bool
@@ -186,7 +189,8 @@ def eval_plover(path: Path, limit: int | None, split: str | None, verbose: bool
     arguments = _argument_score(results, rows)
     print(f"actors     accuracy {arguments['actor_accuracy']:.3f} (n={arguments['actor_n']}), "
           f"precision {arguments['actor_precision']:.3f}; recipients accuracy "
-          f"{arguments['recipient_accuracy']:.3f} (n={arguments['recipient_n']})")
+          f"{arguments['recipient_accuracy']:.3f} (n={arguments['recipient_n']}), precision "
+          f"{arguments['recipient_precision']:.3f}")
     return {"task": "plover", "split": split or "all", "n": len(rows),
             "accuracy": round(correct / max(1, len(rows)), 4),
             "macro_f1": round(sum(f1s.values()) / max(1, len(f1s)), 4), **arguments,

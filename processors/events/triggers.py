@@ -255,22 +255,35 @@ def _en_arguments(hit: Hit, tok: Token) -> None:
     if tok.dep_ == "pobj" and verb.i != tok.i:
         holders = (tok,)
     for holder in holders:  # fixed order: stable ids
-        for child in holder.children:
-            if child.i == tok.i:
-                continue
-            if child.dep_ in ("dobj", "dative", "iobj"):
-                if _en_sense(child) is None:
-                    hit.recipient_tokens.append(_span(child))
-                else:  # "held talks with X": the noun's own preposition
-                    for p in child.children:
-                        if p.dep_ == "prep" and p.lower_ in ("with", "to", "against", "on",
-                                                             "for", "from", "between"):
-                            hit.recipient_tokens.extend(_span(o) for o in p.children
-                                                        if o.dep_ == "pobj")
-            elif child.dep_ == "prep" and child.lower_ in ("with", "to", "against", "on",
-                                                           "from", "between", "upon"):
-                hit.recipient_tokens.extend(_span(o) for o in child.children
-                                            if o.dep_ == "pobj")
+        _en_recipients(hit, holder, tok)
+    # "threatened to break relations with Russia", "refused to meet King Abdullah": the
+    # other side is in the verb the trigger governs.
+    for child in verb.children:
+        if child.dep_ == "xcomp" and child.pos_ in ("VERB", "AUX") and child.i != tok.i:
+            _en_recipients(hit, child, tok)
+
+
+def _en_recipients(hit: Hit, holder: Token, tok: Token) -> None:
+    for child in holder.children:
+        if child.i == tok.i:
+            continue
+        if child.dep_ in ("dobj", "dative", "iobj"):
+            if _en_sense(child) is None:
+                hit.recipient_tokens.append(_span(child))
+            else:  # "held talks with X": the noun's own preposition or owner
+                for p in child.children:
+                    if p.dep_ == "prep" and p.lower_ in ("with", "to", "against", "on",
+                                                         "for", "from", "between", "by"):
+                        hit.recipient_tokens.extend(_span(o) for o in p.children
+                                                    if o.dep_ == "pobj")
+                    # "rejected a U.S. request", "an Australian ultimatum", "Israel's
+                    # demands": whoever made the request is the one answered.
+                    elif p.dep_ in ("compound", "amod", "poss", "nmod") and p.i < child.i:
+                        hit.recipient_tokens.append(_span(p))
+        elif child.dep_ == "prep" and child.lower_ in ("with", "to", "against", "on",
+                                                       "from", "between", "upon"):
+            hit.recipient_tokens.extend(_span(o) for o in child.children
+                                        if o.dep_ == "pobj")
 
 
 def _side_incidents(primary: Hit, rest: list[tuple[float, int, LexEntry, str]],

@@ -197,3 +197,17 @@ def test_unsupported_language_codes_nothing(en_nlp: Any) -> None:
 
 def test_every_type_is_in_the_schema() -> None:
     assert sorted(SCHEMA["$defs"]["Event"]["properties"]["type"]["enum"]) == sorted(EVENT_TYPES)
+
+
+@pytest.mark.parametrize(("text", "kind", "recipient"), [
+    # The other side in the verb the trigger governs.
+    ("Chile threatened on Monday to cut diplomatic ties with Bolivia.", "THREATEN", "BOL"),
+    # Whoever made the request or the call is the one answered.
+    ("Peru flatly rejected calls by Ecuador for new border talks.", "REJECT", "ECU"),
+    ("Norway rejected a Swedish demand to close the fishing grounds.", "REJECT", "SWE"),
+])
+def test_english_recipient_behind_an_infinitive_or_in_the_objects_owner(
+        en_nlp: Any, text: str, kind: str, recipient: str) -> None:
+    event = main(code(en_nlp, text, "en"))
+    assert event["type"] == kind
+    assert recipient in {r.get("country") for r in event["recipients"]}, event["recipients"]

@@ -27,6 +27,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -132,6 +133,21 @@ def score(tp: Counter, fp: Counter, fn: Counter, labels: tuple[str, ...]) -> dic
             "support": t + n}
 
 
+def pipeline_for(args: argparse.Namespace) -> tuple[str, Any]:
+    """The pipeline ``--lang``/``--pipeline``/``--no-news-names`` ask for, after checking that
+    every path in ``args.paths`` is a file; exits with the reason otherwise."""
+    for path in args.paths:
+        if not path.is_file():
+            sys.exit(f"error: {path} is not a readable file")
+    name = args.pipeline or choose_pipeline(args.lang, Settings().models)
+    if name is None:
+        sys.exit(f"error: no pipeline installed for '{args.lang}'")
+    nlp = load_pipeline(name)
+    if not args.no_news_names:
+        add_news_names(nlp)
+    return name, nlp
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lang", required=True)
@@ -143,15 +159,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="at most N sentences")
     parser.add_argument("paths", nargs="+", type=Path)
     args = parser.parse_args()
-    for path in args.paths:
-        if not path.is_file():
-            sys.exit(f"error: {path} is not a readable file")
-    name = args.pipeline or choose_pipeline(args.lang, Settings().models)
-    if name is None:
-        sys.exit(f"error: no pipeline installed for '{args.lang}'")
-    nlp = load_pipeline(name)
-    if not args.no_news_names:
-        add_news_names(nlp)
+    name, nlp = pipeline_for(args)
     from spacy.tokens import Doc
 
     sentences = [s for path in args.paths for s in (

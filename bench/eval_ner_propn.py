@@ -31,10 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from wirestream.config.settings import Settings
+from bench.eval_ner import pipeline_for
 from wirestream.processors.entities import map_label
-from wirestream.processors.news_names import add_news_names
-from wirestream.processors.pipelines import choose_pipeline, load_pipeline
 
 CORE = ("PER", "ORG", "LOC")
 Sentence = tuple[list[str], list[bool]]  # surface words, "is a proper noun"
@@ -81,15 +79,7 @@ def main() -> None:
                         help="print the N most frequent spans without a proper noun")
     parser.add_argument("paths", nargs="+", type=Path)
     args = parser.parse_args()
-    for path in args.paths:
-        if not path.is_file():
-            sys.exit(f"error: {path} is not a readable file")
-    name = args.pipeline or choose_pipeline(args.lang, Settings().models)
-    if name is None:
-        sys.exit(f"error: no pipeline installed for '{args.lang}'")
-    nlp = load_pipeline(name)
-    if not args.no_news_names:
-        add_news_names(nlp)
+    name, nlp = pipeline_for(args)
     from spacy.tokens import Doc
 
     sentences = [s for path in args.paths for s in read_conllu(path)]
